@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { DiagnosticBag } from "./diagnostics.js";
+import { parseComposeYaml } from "./source.js";
+
+describe("parseComposeYaml", () => {
+  it("records key and value positions", () => {
+    const bag = new DiagnosticBag();
+    const [doc] = parseComposeYaml("/p/compose.yaml", "services:\n  web:\n    image: nginx\n    portss: [80]\n", bag);
+    expect(bag.items).toEqual([]);
+    expect(doc!.data).toEqual({ services: { web: { image: "nginx", portss: [80] } } });
+    expect(doc!.positions.get(["services", "web", "portss"])).toEqual({
+      key: { file: "/p/compose.yaml", line: 4, col: 5 },
+      value: { file: "/p/compose.yaml", line: 4, col: 13 },
+    });
+    expect(doc!.positions.get(["services", "web", "portss", 0])?.value).toEqual({ file: "/p/compose.yaml", line: 4, col: 14 });
+  });
+
+  it("applies merge keys, explicit keys winning", () => {
+    const bag = new DiagnosticBag();
+    const text = "x-base: &base\n  image: a\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: b\n";
+    const [doc] = parseComposeYaml("f", text, bag);
+    expect(bag.items).toEqual([]);
+    expect((doc!.data as { services: unknown }).services).toEqual({ web: { image: "b", restart: "always" } });
+  });
+
+  it("reports duplicate keys with their position", () => {
+    const bag = new DiagnosticBag();
+    parseComposeYaml("f", "services:\n  web:\n    image: a\n    image: b\n", bag);
+    expect(bag.items[0]).toMatchObject({ code: "yaml.duplicate-key", location: { line: 4 } });
+  });
+
+  it("drops !reset values and records !reset and !override paths", () => {
+    const bag = new DiagnosticBag();
+    const [doc] = parseComposeYaml("f", "services:\n  web:\n    ports: !reset []\n    environment: !override\n      A: b\n", bag);
+    expect(doc!.data).toEqual({ services: { web: { environment: { A: "b" } } } });
+    expect(doc!.resets).toEqual([["services", "web", "ports"]]);
+    expect(doc!.overrides).toEqual([["services", "web", "environment"]]);
+  });
+
+  it("refuses alias bombs quickly", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill("*" + String.fromCharCode(96 + i)).join(", ")}]`);
+    const bag = new DiagnosticBag();
+    const start = Date.now();
+    parseComposeYaml("f", lines.join("\n"), bag);
+    expect(Date.now() - start).toBeLessThan(5000);
+    expect(bag.hasErrors).toBe(true);
+  });
+
+  it("returns every document of a multi-document file", () => {
+    const bag = new DiagnosticBag();
+    const docs = parseComposeYaml("f", "services:\n  a:\n    image: x\n---\nservices:\n  b:\n    image: y\n", bag);
+    expect(docs.map((d) => d.data)).toEqual([{ services: { a: { image: "x" } } }, { services: { b: { image: "y" } } }]);
+    expect(docs[1]!.positions.get(["services", "b"])?.key?.line).toBe(6);
+  });
+});
