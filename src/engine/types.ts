@@ -1,0 +1,72 @@
+// Engine-neutral shapes of what a list call returns. The engine adapter fills them from the
+// Docker API; the reconcile core reads them. No dockerode types leak past src/engine.
+
+export type ContainerState = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
+
+/** One container as the list call reports it (no per-container inspect needed). */
+export interface ContainerSummary {
+  id: string;
+  /** Without the leading slash. */
+  name: string;
+  image: string;
+  imageId: string;
+  command: string;
+  created: number;
+  state: ContainerState;
+  /** Human status, e.g. "Up 3 minutes (healthy)". */
+  status: string;
+  /** "healthy" | "unhealthy" | "starting" when the container has a healthcheck. */
+  health?: "healthy" | "unhealthy" | "starting";
+  labels: Record<string, string>;
+  /** Network name → endpoint. */
+  networks: Record<string, { networkId: string; ipAddress?: string; aliases?: string[] }>;
+  ports: { privatePort: number; publicPort?: number; type: string; ip?: string }[];
+  mounts: { type: string; name?: string; source?: string; destination: string }[];
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  internal: boolean;
+  attachable: boolean;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+  ipam?: { driver?: string; config?: Record<string, string>[]; options?: Record<string, string> };
+  enableIPv6: boolean;
+}
+
+export interface VolumeSummary {
+  name: string;
+  driver: string;
+  mountpoint: string;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+}
+
+export interface ImageSummary {
+  id: string;
+  repoTags: string[];
+  labels: Record<string, string>;
+  created: number;
+  size: number;
+}
+
+/** The compose label keys moor reads and writes; the compatibility contract with docker compose. */
+export const LABELS = {
+  project: "com.docker.compose.project",
+  service: "com.docker.compose.service",
+  containerNumber: "com.docker.compose.container-number",
+  oneoff: "com.docker.compose.oneoff",
+  configHash: "com.docker.compose.config-hash",
+  configFiles: "com.docker.compose.project.config_files",
+  workingDir: "com.docker.compose.project.working_dir",
+  environmentFile: "com.docker.compose.project.environment_file",
+  dependsOn: "com.docker.compose.depends_on",
+  image: "com.docker.compose.image",
+  version: "com.docker.compose.version",
+  network: "com.docker.compose.network",
+  volume: "com.docker.compose.volume",
+  replace: "com.docker.compose.replace",
+} as const;
