@@ -56,4 +56,8 @@ export interface LoadResult {
   workingDir: string;
   /** The variables used for interpolation, after `.env` and `--env-file` (shell wins). */
   environment: Record<string, string>;
+  /** The merged document before normalization (`config --no-normalize`, `include`). */
+  raw?: unknown;
+  /** The project name as resolved (-p > COMPOSE_PROJECT_NAME > name: > directory). */
+  projectName?: string;
 }

@@ -1,0 +1,72 @@
+// The one place that maps errors to output and exit codes. Expected errors (the user can fix
+// them) print a short message and a hint, exit 1, no stack. Anything else is a bug: stack + report.
+import fs from "node:fs";
+import { formatDiagnostic, formatKeyPath, type Diagnostic } from "../compose/diagnostics.js";
+
+/** An error the user can fix: printed without a stack trace. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+/** Carries a process exit code out of a command without printing anything more. */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+    this.name = "ExitCode";
+  }
+}
+
+export interface Output {
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  color: boolean;
+}
+
+const red = (s: string, on: boolean) => (on ? `\x1b[31m${s}\x1b[0m` : s);
+const yellow = (s: string, on: boolean) => (on ? `\x1b[33m${s}\x1b[0m` : s);
+const dim = (s: string, on: boolean) => (on ? `\x1b[2m${s}\x1b[0m` : s);
+
+/** The offending line with a caret under the column, as on a compiler's output. */
+export function codeFrame(d: Diagnostic, readText: (file: string) => string | undefined): string | undefined {
+  if (!d.location) return undefined;
+  const text = readText(d.location.file);
+  if (text === undefined) return undefined;
+  const line = text.split(/\r?\n/)[d.location.line - 1];
+  if (line === undefined) return undefined;
+  const num = String(d.location.line);
+  return `  ${num} | ${line}\n  ${" ".repeat(num.length)} | ${" ".repeat(Math.max(0, d.location.col - 1))}^`;
+}
+
+/** Prints diagnostics: errors and warnings, each with its location, key path, frame and hint. */
+export function printDiagnostics(diagnostics: readonly Diagnostic[], out: Output, frames = out.stderr.isTTY === true): void {
+  const cache = new Map<string, string | undefined>();
+  const readText = (file: string) => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, fs.readFileSync(file, "utf8"));
+      } catch {
+        cache.set(file, undefined);
+      }
+    }
+    return cache.get(file);
+  };
+  for (const d of diagnostics) {
+    if (!frames) {
+      out.stderr.write(formatDiagnostic(d) + "\n");
+      continue;
+    }
+    const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : "";
+    const sev = d.severity === "error" ? red("error", out.color) : yellow("warning", out.color);
+    const keyPath = d.path && d.path.length > 0 ? `${formatKeyPath(d.path)}: ` : "";
+    out.stderr.write(`${where}${sev}: ${keyPath}${d.message}\n`);
+    const frame = codeFrame(d, readText);
+    if (frame) out.stderr.write(dim(frame, out.color) + "\n");
+    if (d.hint) out.stderr.write(`  hint: ${d.hint}\n`);
+  }
+}

@@ -1,0 +1,235 @@
+// The loader's orchestrator: discovery → environment → per file (parse, interpolate, cast,
+// validate, extends) → merge → include → project name → profiles → normalize → consistency.
+// Pure: the environment and a FileReader come in through LoadOptions.
+import path from "node:path";
+import { checkConsistency } from "./consistency.js";
+import { DiagnosticBag, type KeyPath, type Location } from "./diagnostics.js";
+import { discoverComposeFiles } from "./discover.js";
+import { parseDotenv } from "./dotenv.js";
+import { resolveExtends } from "./extends.js";
+import { resolveInclude } from "./include.js";
+import { castTypedValues } from "./cast.js";
+import { interpolateDocument } from "./interpolate.js";
+import type { LoadOptions, LoadResult } from "./load-options.js";
+import { mergeDocuments } from "./merge.js";
+import { normalizeProject } from "./normalize.js";
+import { applyProfiles } from "./profiles.js";
+import { checkProjectName, normalizeProjectName } from "./project-name.js";
+import { parseComposeYaml, type ParsedDocument } from "./source.js";
+import { validateDocument } from "./validate.js";
+
+/** Truthy as compose reads boolean environment switches. */
+function envFlag(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+const splitList = (value: string | undefined, sep: string): string[] =>
+  (value ?? "").split(sep).map((s) => s.trim()).filter((s) => s !== "");
+
+/** Reads the env files in order; later files win over earlier ones, the shell over all. */
+function loadEnvironment(
+  envFiles: string[],
+  shell: Readonly<Record<string, string | undefined>>,
+  opts: LoadOptions,
+  bag: DiagnosticBag,
+  required: boolean,
+): Record<string, string> {
+  const fromFiles: Record<string, string> = {};
+  for (const file of envFiles) {
+    const text = opts.reader.readFile(file);
+    if (text === undefined) {
+      if (required) bag.error("env.file-missing", `env file ${file} not found`, { hint: "check the --env-file path (relative to the current directory)" });
+      continue;
+    }
+    const lookup = (name: string): string | undefined => shell[name] ?? fromFiles[name];
+    Object.assign(fromFiles, parseDotenv(file, text, lookup, bag));
+  }
+  const env: Record<string, string> = { ...fromFiles };
+  for (const [k, v] of Object.entries(shell)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/** Locates a key path in the files that were read, the last file that has it first (later files win a merge). */
+export function makeLocator(docs: readonly ParsedDocument[]): (path: KeyPath) => Location | undefined {
+  return (keyPath) => {
+    for (let i = docs.length - 1; i >= 0; i--) {
+      const hit = docs[i]!.positions.get(keyPath);
+      if (hit) return hit.key ?? hit.value;
+    }
+    for (let i = docs.length - 1; i >= 0; i--) {
+      const hit = docs[i]!.positions.nearest(keyPath);
+      if (hit) return hit.key ?? hit.value;
+    }
+    return undefined;
+  };
+}
+
+interface Stage {
+  docs: ParsedDocument[];
+  inputs: Set<string>;
+  unset: Set<string>;
+}
+
+/** Parses, interpolates, casts and validates one file; every problem goes to the bag. */
+function readComposeFile(file: string, text: string, env: Record<string, string>, opts: LoadOptions, bag: DiagnosticBag, stage: Stage): ParsedDocument[] {
+  const docs = parseComposeYaml(file, text, bag);
+  for (const doc of docs) {
+    if (opts.interpolate !== false) {
+      const lookup = (name: string): string | undefined => env[name];
+      const unset = interpolateDocument(doc, lookup, bag, stage.unset);
+      for (const name of unset) stage.unset.add(name);
+      castTypedValues(doc, bag);
+      validateDocument(doc, bag);
+    }
+    stage.docs.push(doc);
+  }
+  return docs;
+}
+
+/** Loads, validates and normalizes a compose project. Never throws for user errors: see `diagnostics`. */
+export function loadProject(opts: LoadOptions): LoadResult {
+  const bag = new DiagnosticBag();
+  const stage: Stage = { docs: [], inputs: new Set(), unset: new Set() };
+  const shell = opts.env;
+  const resolveCwd = (p: string): string => path.resolve(opts.workingDir, p);
+
+  // The env files come before discovery: COMPOSE_FILE and COMPOSE_PROFILES may be set in `.env`.
+  const explicitFiles = (opts.files ?? []).filter((f) => f !== "-");
+  const guessDir = opts.projectDirectory
+    ? resolveCwd(opts.projectDirectory)
+    : explicitFiles[0] !== undefined
+      ? path.dirname(resolveCwd(explicitFiles[0]))
+      : opts.workingDir;
+  let envFiles: string[];
+  let envRequired = true;
+  if (opts.envFiles && opts.envFiles.length > 0) envFiles = opts.envFiles.map(resolveCwd);
+  else if (shell.COMPOSE_ENV_FILES) envFiles = splitList(shell.COMPOSE_ENV_FILES, ",").map(resolveCwd);
+  else {
+    envFiles = envFlag(shell.COMPOSE_DISABLE_ENV_FILE) ? [] : [path.join(guessDir, ".env")];
+    envRequired = false;
+  }
+  envFiles = envFiles.filter((f) => envRequired || opts.reader.exists(f));
+  const environment = loadEnvironment(envFiles, shell, opts, bag, envRequired);
+  for (const f of envFiles) stage.inputs.add(f);
+
+  const discovered = discoverComposeFiles(
+    { workingDir: opts.workingDir, files: opts.files, projectDirectory: opts.projectDirectory, env: environment, reader: opts.reader },
+    bag,
+  );
+  const workingDir = discovered.projectDir;
+  const configFiles = discovered.files.map((f) => (f === "-" ? "-" : path.resolve(opts.workingDir, f)));
+  const empty = (): LoadResult => ({
+    diagnostics: bag.items,
+    configFiles,
+    inputFiles: [...stage.inputs],
+    workingDir,
+    environment,
+  });
+  if (configFiles.length === 0) return empty();
+
+  const mainDocs: ParsedDocument[] = [];
+  for (const file of configFiles) {
+    const text = file === "-" ? (opts.stdin ?? "") : opts.reader.readFile(file);
+    if (text === undefined) {
+      bag.error("file.missing", `open ${file}: no such file or directory`, { hint: "check the -f path or COMPOSE_FILE" });
+      continue;
+    }
+    if (file !== "-") stage.inputs.add(file);
+    const docs = readComposeFile(file === "-" ? "<stdin>" : file, text, environment, opts, bag, stage);
+    for (const doc of docs) {
+      if (doc.data !== null && doc.data !== undefined && (typeof doc.data !== "object" || Array.isArray(doc.data))) {
+        bag.error("file.top-level", "the top level of a compose file must be a mapping", {
+          location: { file: doc.file, line: 1, col: 1 },
+          hint: "start with `services:`",
+        });
+        continue;
+      }
+      mainDocs.push(doc);
+    }
+  }
+  if (bag.hasErrors) return empty();
+
+  // extends: other files are read through the same pipeline, once each.
+  const extendedCache = new Map<string, ParsedDocument | undefined>();
+  const loadExtended = (absPath: string): { data: unknown; file: string } | undefined => {
+    if (!extendedCache.has(absPath)) {
+      const text = opts.reader.readFile(absPath);
+      if (text === undefined) extendedCache.set(absPath, undefined);
+      else {
+        stage.inputs.add(absPath);
+        extendedCache.set(absPath, readComposeFile(absPath, text, environment, opts, bag, stage)[0]);
+      }
+    }
+    const doc = extendedCache.get(absPath);
+    return doc ? { data: doc.data, file: absPath } : undefined;
+  };
+  for (const doc of mainDocs) resolveExtends({ file: doc.file, data: doc.data }, loadExtended, bag);
+
+  let merged: unknown = {};
+  for (const doc of mainDocs) merged = mergeDocuments(merged, doc);
+  const mergedObj = (merged ?? {}) as Record<string, unknown>;
+
+  resolveInclude(
+    mergedObj,
+    { file: configFiles[0]!, projectDir: workingDir },
+    (req) => {
+      const sub = loadProject({
+        ...opts,
+        workingDir: req.projectDirectory,
+        projectDirectory: req.projectDirectory,
+        files: req.files,
+        envFiles: req.envFiles,
+        projectName: "included",
+        profiles: ["*"],
+        normalize: false,
+        consistency: false,
+        env: { ...environment },
+      });
+      for (const d of sub.diagnostics) bag.add(d);
+      for (const f of sub.inputFiles) stage.inputs.add(f);
+      return sub.raw === undefined ? undefined : { data: sub.raw };
+    },
+    bag,
+  );
+
+  if ("version" in mergedObj) {
+    bag.warn("compose.version-obsolete", "the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion", {
+      path: ["version"],
+      location: makeLocator(mainDocs)(["version"]),
+    });
+  }
+
+  // Project name: -p > COMPOSE_PROJECT_NAME > name: > the project directory's name.
+  let projectName: string;
+  const explicit = opts.projectName ?? environment.COMPOSE_PROJECT_NAME ?? (typeof mergedObj.name === "string" ? mergedObj.name : undefined);
+  if (explicit !== undefined && explicit !== "") {
+    const problem = checkProjectName(explicit);
+    if (problem) bag.error("project.name", problem, { path: opts.projectName === undefined && !environment.COMPOSE_PROJECT_NAME ? ["name"] : undefined, hint: "use lowercase letters, digits, dashes and underscores, starting with a letter or digit" });
+    projectName = explicit;
+  } else {
+    projectName = normalizeProjectName(path.basename(workingDir));
+    if (projectName === "") bag.error("project.name", `cannot derive a project name from the directory "${workingDir}"`, { hint: "set one with -p, COMPOSE_PROJECT_NAME or `name:`" });
+  }
+
+  const profiles = opts.profiles && opts.profiles.length > 0 ? opts.profiles : splitList(environment.COMPOSE_PROFILES, ",");
+  applyProfiles(mergedObj as { services?: Record<string, unknown> }, profiles, opts.services ?? [], bag);
+
+  const locate = makeLocator(stage.docs);
+  const result: LoadResult = { ...empty(), raw: mergedObj, projectName };
+  if (bag.hasErrors || opts.normalize === false) {
+    result.diagnostics = bag.items;
+    result.inputFiles = [...stage.inputs];
+    return result;
+  }
+  const project = normalizeProject(
+    mergedObj,
+    { projectName, workingDir, homeDir: opts.homeDir, env: environment, reader: opts.reader, resolvePaths: opts.resolvePaths !== false },
+    bag,
+    locate,
+  );
+  if (opts.consistency !== false) checkConsistency(project, bag, locate);
+  result.project = bag.hasErrors ? undefined : project;
+  result.diagnostics = bag.items;
+  result.inputFiles = [...stage.inputs];
+  return result;
+}
