@@ -1,6 +1,7 @@
 // The normalized, typed compose model. Field names follow the Compose Specification and the
 // JSON that `docker compose config --format json` prints, so `moor config` serializes it as is.
 // Every service field is in its long form; paths are absolute; resource names are resolved.
+// Byte sizes are numbers here; `serialize.ts` prints them as compose does (quoted strings).
 
 /** `x-*` extension keys are kept as they are. */
 export type Extensions = { [key: `x-${string}`]: unknown };
@@ -64,6 +65,8 @@ export interface ServiceConfig extends Extensions {
   ipc?: string;
   isolation?: string;
   labels?: Record<string, string>;
+  /** Absolute paths of `label_file`s; their labels are already merged into `labels`. */
+  label_file?: string[];
   links?: string[];
   logging?: LoggingConfig;
   mac_address?: string;
@@ -80,9 +83,12 @@ export interface ServiceConfig extends Extensions {
   pids_limit?: number;
   platform?: string;
   ports?: ServicePortConfig[];
+  /** Runs in a one-off container before the service starts; `image` defaults to the service's. */
+  pre_start?: ServiceHook[];
   post_start?: ServiceHook[];
   pre_stop?: ServiceHook[];
   privileged?: boolean;
+  provider?: { type: string; options?: Record<string, string[]> };
   pull_policy?: string;
   read_only?: boolean;
   restart?: string;
@@ -117,6 +123,7 @@ export interface BuildConfig {
   dockerfile_inline?: string;
   entitlements?: string[];
   args?: Record<string, string | null>;
+  /** `id` or `id=path`, as written. */
   ssh?: string[];
   labels?: Record<string, string>;
   cache_from?: string[];
@@ -185,6 +192,7 @@ export interface ServiceFileReference {
   target?: string;
   uid?: string;
   gid?: string;
+  /** File mode bits (printed in octal, "0444"). */
   mode?: number;
 }
 
@@ -224,17 +232,20 @@ export interface DeviceMapping {
 export interface DeviceRequest {
   capabilities?: string[];
   driver?: string;
+  /** -1 means "all", as compose stores it. */
   count?: number;
   device_ids?: string[];
   options?: Record<string, string>;
 }
 
 export interface ServiceHook {
-  command: string[];
+  command?: string[];
+  image?: string;
   user?: string;
   privileged?: boolean;
   working_dir?: string;
   environment?: Record<string, string | null>;
+  per_replica?: boolean;
 }
 
 export interface ServiceModelConfig {
