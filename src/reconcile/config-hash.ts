@@ -1,0 +1,68 @@
+// The value stored in `com.docker.compose.config-hash`: a sha256 over the service's configuration
+// with the fields removed that docker compose also removes (they change how a service is built,
+// pulled, scaled or ordered, not what one container is). Compose hashes Go's JSON encoding of its
+// own structs; moor hashes a key-sorted JSON of the normalized model instead, so the two hashes of
+// the same service differ. docs/planner.md says why, and what the planner does about it.
+import { createHash } from "node:crypto";
+import { configure } from "safe-stable-stringify";
+import type { NetworkConfig, ServiceConfig, VolumeConfig } from "../compose/types.js";
+
+const stableJson = configure({ deterministic: true, bigint: false, circularValue: Error });
+
+/** Fields of a service that compose leaves out of the hash, and so does moor. */
+export const UNHASHED_SERVICE_FIELDS = ["name", "build", "pull_policy", "scale", "depends_on", "profiles"] as const;
+
+/**
+ * Drops what does not count: `undefined` (absent), empty objects (`environment: {}` means the same as
+ * no environment) and `x-*` extensions (compose never serializes them). Arrays keep their empties:
+ * `command: []` is not the same as no command.
+ */
+function prune(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(prune);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key.startsWith("x-") || v === undefined) continue;
+    const pruned = prune(v);
+    if (pruned !== null && typeof pruned === "object" && !Array.isArray(pruned) && Object.keys(pruned).length === 0) continue;
+    out[key] = pruned;
+  }
+  return out;
+}
+
+/** The part of a service that the hash covers, as a plain JSON value; also what moor stores for field-level diffs. */
+export function serviceHashInput(service: ServiceConfig): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...service };
+  for (const field of UNHASHED_SERVICE_FIELDS) delete copy[field];
+  if (service.deploy) {
+    // Replicas is scale under another name: changing it adds or removes containers, it does not
+    // make the existing ones stale.
+    const { replicas: _replicas, ...deploy } = service.deploy;
+    copy["deploy"] = deploy;
+  }
+  return prune(copy) as Record<string, unknown>;
+}
+
+/** The canonical JSON text of a hash input: sorted keys, no whitespace. */
+export function canonicalJson(value: unknown): string {
+  return stableJson(value) ?? "null";
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** `com.docker.compose.config-hash` for a service as moor computes it (64 hex digits). */
+export function serviceConfigHash(service: ServiceConfig): string {
+  return sha256(canonicalJson(serviceHashInput(service)));
+}
+
+/** The config hash moor writes on the networks it creates. */
+export function networkConfigHash(network: NetworkConfig): string {
+  return sha256(canonicalJson(prune(network)));
+}
+
+/** The config hash moor writes on the volumes it creates; a missing driver is "local", as the engine records it. */
+export function volumeConfigHash(volume: VolumeConfig): string {
+  return sha256(canonicalJson(prune({ ...volume, driver: volume.driver ?? "local" })));
+}

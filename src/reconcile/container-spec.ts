@@ -1,0 +1,463 @@
+// A normalized service turned into the body of the Docker Engine API's container create call
+// (API v1.41: one network endpoint at create time, the others connected afterwards). Pure: every
+// name it needs (networks, volumes, containers of other services) is derived from the Project, so
+// the executor only adds the engine calls.
+import type { DeviceRequest, Project, ServiceConfig, ServiceVolumeConfig } from "../compose/types.js";
+import { LABELS } from "../engine/types.js";
+import { canonicalJson, serviceConfigHash, serviceHashInput } from "./config-hash.js";
+import { MOOR_CONFIG_LABEL } from "./observed-state.js";
+
+/** One network endpoint of the create call (`NetworkingConfig.EndpointsConfig[name]`) or of a connect call. */
+export interface EndpointSpec {
+  Aliases?: string[];
+  Links?: string[];
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] };
+  MacAddress?: string;
+  DriverOpts?: Record<string, string>;
+}
+
+export interface MountSpec {
+  Type: "bind" | "volume" | "tmpfs" | "npipe" | "image";
+  Source?: string;
+  Target: string;
+  ReadOnly?: boolean;
+  Consistency?: string;
+  BindOptions?: { Propagation?: string; CreateMountpoint?: boolean; NonRecursive?: boolean };
+  VolumeOptions?: { NoCopy?: boolean; Subpath?: string; Labels?: Record<string, string> };
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+  ImageOptions?: { Subpath?: string };
+}
+
+export interface HostConfigSpec {
+  Binds?: string[];
+  Mounts?: MountSpec[];
+  Tmpfs?: Record<string, string>;
+  PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[]>;
+  NetworkMode?: string;
+  RestartPolicy?: { Name: string; MaximumRetryCount?: number };
+  CapAdd?: string[];
+  CapDrop?: string[];
+  Privileged?: boolean;
+  ReadonlyRootfs?: boolean;
+  Init?: boolean;
+  ShmSize?: number;
+  Memory?: number;
+  MemoryReservation?: number;
+  MemorySwap?: number;
+  MemorySwappiness?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  PidsLimit?: number;
+  OomKillDisable?: boolean;
+  OomScoreAdj?: number;
+  CgroupParent?: string;
+  CgroupnsMode?: string;
+  Ulimits?: { Name: string; Soft: number; Hard: number }[];
+  Sysctls?: Record<string, string>;
+  Devices?: { PathOnHost: string; PathInContainer: string; CgroupPermissions: string }[];
+  DeviceRequests?: { Driver?: string; Count?: number; DeviceIDs?: string[]; Capabilities?: string[][]; Options?: Record<string, string> }[];
+  DeviceCgroupRules?: string[];
+  LogConfig?: { Type: string; Config?: Record<string, string> };
+  SecurityOpt?: string[];
+  PidMode?: string;
+  IpcMode?: string;
+  UTSMode?: string;
+  UsernsMode?: string;
+  Links?: string[];
+  VolumesFrom?: string[];
+  ExtraHosts?: string[];
+  Dns?: string[];
+  DnsSearch?: string[];
+  DnsOptions?: string[];
+  GroupAdd?: string[];
+  Runtime?: string;
+  Isolation?: string;
+  StorageOpt?: Record<string, string>;
+  Annotations?: Record<string, string>;
+}
+
+export interface HealthcheckSpec {
+  Test?: string[];
+  /** Nanoseconds, as the engine API wants them. */
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
+}
+
+/** The JSON body of `POST /containers/create`, field names as the engine API spells them. */
+export interface ContainerCreateBody {
+  Image: string;
+  Cmd?: string[];
+  Entrypoint?: string[];
+  Env?: string[];
+  Labels: Record<string, string>;
+  ExposedPorts?: Record<string, Record<string, never>>;
+  Hostname?: string;
+  Domainname?: string;
+  User?: string;
+  WorkingDir?: string;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StopSignal?: string;
+  /** Seconds. */
+  StopTimeout?: number;
+  MacAddress?: string;
+  Healthcheck?: HealthcheckSpec;
+  HostConfig: HostConfigSpec;
+  NetworkingConfig?: { EndpointsConfig: Record<string, EndpointSpec> };
+}
+
+/** Everything the executor needs to create one container: its name, the body, and the networks to connect after. */
+export interface ContainerCreateSpec {
+  name: string;
+  body: ContainerCreateBody;
+  /** Networks beyond the first, in priority order: `POST /networks/{name}/connect` once created. */
+  extraNetworks: { network: string; endpoint: EndpointSpec }[];
+}
+
+export interface ContainerSpecContext {
+  configFiles: string[];
+  workingDir: string;
+  /** The image id the container will run; written to `com.docker.compose.image` as compose does. */
+  imageId?: string;
+  oneoff?: boolean;
+  /** moor's version, written to `com.docker.compose.version`. */
+  version: string;
+  environmentFiles?: string[];
+  /** The id of the container this one replaces (a recreate): `com.docker.compose.replace`. */
+  replaces?: string;
+  /** Overrides the container name, e.g. the temporary name a recreate uses until the old one is gone. */
+  name?: string;
+}
+
+/** `<project>-<service>-<n>`, or the service's `container_name`. */
+export function containerName(project: Project | string, service: ServiceConfig, number: number): string {
+  if (service.container_name) return service.container_name;
+  const name = typeof project === "string" ? project : project.name;
+  return `${name}-${service.name}-${number}`;
+}
+
+/** The image a service runs: its `image`, or `<project>-<service>` for a build without one, as compose names it. */
+export function serviceImage(projectName: string, service: ServiceConfig): string {
+  return service.image ?? `${projectName}-${service.name}`;
+}
+
+const GO_DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/** Parses a Go duration ("1m30s", "500ms") to nanoseconds; undefined when it is not one. */
+export function goDurationToNanos(text: string): number | undefined {
+  if (text === "0") return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    total += Number(m[1]) * (GO_DURATION_UNITS[m[2] ?? ""] ?? 0);
+    matched = re.lastIndex;
+  }
+  return matched === text.length && matched > 0 ? Math.round(total) : undefined;
+}
+
+/** Drops keys whose value is undefined, so the body carries only what the service sets. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const nonEmpty = <T>(list: T[] | undefined): T[] | undefined => (list && list.length > 0 ? list : undefined);
+const nonEmptyRecord = <T>(rec: Record<string, T> | undefined): Record<string, T> | undefined =>
+  rec && Object.keys(rec).length > 0 ? rec : undefined;
+
+/** The service's networks, highest `priority` first, ties by name (the order compose connects them). */
+export function networksByPriority(service: ServiceConfig): string[] {
+  const entries = Object.entries(service.networks ?? {});
+  if (entries.length === 0) return service.network_mode ? [] : ["default"];
+  return entries
+    .sort(([a, ca], [b, cb]) => (cb?.priority ?? 0) - (ca?.priority ?? 0) || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key]) => key);
+}
+
+/** `service:x` → `container:<first container of x>`: the engine takes a container name there, so no id is needed. */
+function resolveServiceRef(project: Project, value: string | undefined): string | undefined {
+  if (!value?.startsWith("service:")) return value;
+  const target = project.services[value.slice("service:".length)];
+  return target ? `container:${containerName(project, target, 1)}` : value;
+}
+
+function restartPolicy(service: ServiceConfig): HostConfigSpec["RestartPolicy"] {
+  const fromDeploy = service.deploy?.restart_policy;
+  const raw = fromDeploy ? (fromDeploy.condition ?? "any") : service.restart;
+  if (raw === undefined) return undefined;
+  const [condition = "", count] = raw.split(":");
+  const name = { none: "no", no: "no", any: "always", always: "always", "on-failure": "on-failure", "unless-stopped": "unless-stopped" }[condition] ?? condition;
+  const retries = fromDeploy ? fromDeploy.max_attempts : count === undefined ? undefined : Number(count);
+  return compact({ Name: name, MaximumRetryCount: retries });
+}
+
+function bindString(source: string, v: ServiceVolumeConfig): string {
+  const opts: string[] = [];
+  if (v.read_only) opts.push("ro");
+  if (v.bind?.selinux) opts.push(v.bind.selinux);
+  if (v.bind?.propagation) opts.push(v.bind.propagation);
+  return opts.length > 0 ? `${source}:${v.target}:${opts.join(",")}` : `${source}:${v.target}`;
+}
+
+function volumeMounts(project: Project, service: ServiceConfig): { binds: string[]; mounts: MountSpec[] } {
+  const binds: string[] = [];
+  const mounts: MountSpec[] = [];
+  for (const v of service.volumes ?? []) {
+    if (v.type === "bind" && v.source && v.bind?.create_host_path !== false && v.bind?.recursive === undefined) {
+      // The short bind syntax creates a missing host directory, as compose's volumes do by
+      // default; the Mounts API would refuse it instead.
+      binds.push(bindString(v.source, v));
+      continue;
+    }
+    const source = v.type === "volume" && v.source ? (project.volumes?.[v.source]?.name ?? v.source) : v.source;
+    mounts.push(
+      compact<MountSpec>({
+        Type: v.type === "cluster" ? "volume" : v.type,
+        Source: source,
+        Target: v.target,
+        ReadOnly: v.read_only || undefined,
+        Consistency: v.consistency,
+        BindOptions:
+          v.type === "bind" && v.bind
+            ? compact({ Propagation: v.bind.propagation, CreateMountpoint: v.bind.create_host_path, NonRecursive: v.bind.recursive === "disabled" || undefined })
+            : undefined,
+        VolumeOptions:
+          v.type === "volume" && v.volume ? compact({ NoCopy: v.volume.nocopy, Subpath: v.volume.subpath, Labels: v.volume.labels }) : undefined,
+        TmpfsOptions: v.type === "tmpfs" && v.tmpfs ? compact({ SizeBytes: v.tmpfs.size, Mode: v.tmpfs.mode }) : undefined,
+        ImageOptions: v.type === "image" && v.image ? compact({ Subpath: v.image.subpath }) : undefined,
+      }),
+    );
+  }
+  // File-backed secrets and configs are bind mounts, read-only, where compose puts them.
+  for (const [kind, refs, dir] of [
+    ["secrets", service.secrets, "/run/secrets/"],
+    ["configs", service.configs, "/"],
+  ] as const) {
+    for (const ref of refs ?? []) {
+      const def = kind === "secrets" ? project.secrets?.[ref.source] : project.configs?.[ref.source];
+      if (!def?.file) continue;
+      const target = ref.target?.startsWith("/") ? ref.target : `${dir}${ref.target ?? ref.source}`;
+      mounts.push({ Type: "bind", Source: def.file, Target: target, ReadOnly: true });
+    }
+  }
+  return { binds, mounts };
+}
+
+function endpoint(service: ServiceConfig, ownName: string, key: string, useAliases: boolean): EndpointSpec {
+  const cfg = service.networks?.[key] ?? undefined;
+  const aliases = [ownName];
+  if (useAliases) aliases.push(service.name, ...(cfg?.aliases ?? []));
+  const ipam = compact({ IPv4Address: cfg?.ipv4_address, IPv6Address: cfg?.ipv6_address, LinkLocalIPs: nonEmpty(cfg?.link_local_ips) });
+  return compact<EndpointSpec>({
+    Aliases: aliases,
+    IPAMConfig: Object.keys(ipam).length > 0 ? ipam : undefined,
+    MacAddress: cfg?.mac_address,
+    DriverOpts: nonEmptyRecord(cfg?.driver_opts),
+  });
+}
+
+function links(project: Project, service: ServiceConfig): string[] | undefined {
+  const out: string[] = [];
+  for (const link of service.links ?? []) {
+    const [target = link, alias = target] = link.split(":");
+    const other = project.services[target];
+    out.push(`${other ? containerName(project, other, 1) : target}:${alias}`);
+  }
+  for (const link of service.external_links ?? []) {
+    const [target = link, alias = target] = link.split(":");
+    out.push(`${target}:${alias}`);
+  }
+  return nonEmpty(out);
+}
+
+function exposedPorts(service: ServiceConfig): ContainerCreateBody["ExposedPorts"] {
+  const ports: Record<string, Record<string, never>> = {};
+  for (const p of service.ports ?? []) ports[`${p.target}/${p.protocol}`] = {};
+  for (const e of service.expose ?? []) {
+    const [range = e, protocol = "tcp"] = e.split("/");
+    const [start = range, end = start] = range.split("-");
+    for (let port = Number(start); port <= Number(end); port++) ports[`${port}/${protocol}`] = {};
+  }
+  return nonEmptyRecord(ports);
+}
+
+function portBindings(service: ServiceConfig): HostConfigSpec["PortBindings"] {
+  const out: Record<string, { HostIp?: string; HostPort?: string }[]> = {};
+  for (const p of service.ports ?? []) {
+    const key = `${p.target}/${p.protocol}`;
+    (out[key] ??= []).push(compact({ HostIp: p.host_ip, HostPort: p.published ?? "" }));
+  }
+  return nonEmptyRecord(out);
+}
+
+function deviceRequest(g: DeviceRequest, extra: string[]): NonNullable<HostConfigSpec["DeviceRequests"]>[number] {
+  const caps = [...(g.capabilities ?? []), ...extra.filter((c) => !g.capabilities?.includes(c))];
+  return compact({ Driver: g.driver, Count: g.count, DeviceIDs: nonEmpty(g.device_ids), Capabilities: caps.length > 0 ? [caps] : undefined, Options: nonEmptyRecord(g.options) });
+}
+
+function healthcheck(service: ServiceConfig): HealthcheckSpec | undefined {
+  const h = service.healthcheck;
+  if (!h) return undefined;
+  if (h.disable) return { Test: ["NONE"] };
+  const ns = (d: string | undefined): number | undefined => (d === undefined ? undefined : goDurationToNanos(d));
+  return compact({ Test: h.test, Interval: ns(h.interval), Timeout: ns(h.timeout), StartPeriod: ns(h.start_period), StartInterval: ns(h.start_interval), Retries: h.retries });
+}
+
+/** `com.docker.compose.depends_on`: `service:condition:restart`, comma-separated, as compose writes it. */
+export function dependsOnLabel(service: ServiceConfig): string {
+  return Object.entries(service.depends_on ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, dep]) => `${name}:${dep.condition}:${dep.restart ?? false}`)
+    .join(",");
+}
+
+/** The labels compose puts on a container, plus moor's config label (see docs/planner.md). */
+export function containerLabels(project: Project, service: ServiceConfig, number: number, ctx: ContainerSpecContext): Record<string, string> {
+  const labels: Record<string, string> = { ...(service.labels ?? {}) };
+  labels[LABELS.project] = project.name;
+  labels[LABELS.service] = service.name;
+  labels[LABELS.oneoff] = ctx.oneoff ? "True" : "False";
+  if (!ctx.oneoff) labels[LABELS.containerNumber] = String(number);
+  labels[LABELS.configHash] = serviceConfigHash(service);
+  labels[LABELS.configFiles] = ctx.configFiles.join(",");
+  labels[LABELS.workingDir] = ctx.workingDir;
+  if (ctx.environmentFiles && ctx.environmentFiles.length > 0) labels[LABELS.environmentFile] = ctx.environmentFiles.join(",");
+  labels[LABELS.dependsOn] = dependsOnLabel(service);
+  if (ctx.imageId) labels[LABELS.image] = ctx.imageId;
+  labels[LABELS.version] = ctx.version;
+  if (ctx.replaces) labels[LABELS.replace] = ctx.replaces;
+  labels[MOOR_CONFIG_LABEL] = canonicalJson(serviceHashInput(service));
+  return labels;
+}
+
+/** Translates one container of a service into the engine's create call. */
+export function containerSpec(project: Project, service: ServiceConfig, number: number, ctx: ContainerSpecContext): ContainerCreateSpec {
+  const limits = service.deploy?.resources?.limits;
+  const reservations = service.deploy?.resources?.reservations;
+  const { binds, mounts } = volumeMounts(project, service);
+  const tmpfs: Record<string, string> = {};
+  for (const t of service.tmpfs ?? []) {
+    const colon = t.indexOf(":");
+    if (colon === -1) tmpfs[t] = "";
+    else tmpfs[t.slice(0, colon)] = t.slice(colon + 1);
+  }
+
+  // A one-off container (`run`) answers to its container name only, as compose's does: the
+  // service name must keep resolving to the service's own containers.
+  const useAliases = !ctx.oneoff;
+  // The alias is the final name even while a recreate uses a temporary one.
+  const ownName = ctx.oneoff && ctx.name ? ctx.name : containerName(project, service, number);
+  const networks = networksByPriority(service);
+  const hasProjectNetworks = Object.keys(project.networks ?? {}).length > 0;
+  const engineName = (key: string): string => project.networks?.[key]?.name ?? `${project.name}_${key}`;
+  const [primary, ...rest] = service.network_mode ? [] : networks;
+  let networkMode = resolveServiceRef(project, service.network_mode);
+  if (networkMode === undefined) networkMode = primary !== undefined && hasProjectNetworks ? engineName(primary) : "none";
+
+  const envEntries = Object.entries(service.environment ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const stopTimeout = service.stop_grace_period === undefined ? undefined : goDurationToNanos(service.stop_grace_period);
+  const nanoCpus = limits?.cpus ?? service.cpus;
+
+  const hostConfig = compact<HostConfigSpec>({
+    Binds: nonEmpty(binds),
+    Mounts: nonEmpty(mounts),
+    Tmpfs: nonEmptyRecord(tmpfs),
+    PortBindings: portBindings(service),
+    NetworkMode: networkMode,
+    RestartPolicy: restartPolicy(service),
+    CapAdd: nonEmpty(service.cap_add),
+    CapDrop: nonEmpty(service.cap_drop),
+    Privileged: service.privileged,
+    ReadonlyRootfs: service.read_only,
+    Init: service.init,
+    ShmSize: service.shm_size,
+    Memory: limits?.memory ?? service.mem_limit,
+    MemoryReservation: reservations?.memory ?? service.mem_reservation,
+    MemorySwap: service.memswap_limit,
+    MemorySwappiness: service.mem_swappiness,
+    NanoCpus: nanoCpus === undefined ? undefined : Math.round(nanoCpus * 1e9),
+    CpuShares: service.cpu_shares,
+    CpuPeriod: service.cpu_period,
+    CpuQuota: service.cpu_quota,
+    CpusetCpus: service.cpuset,
+    PidsLimit: limits?.pids ?? service.pids_limit,
+    OomKillDisable: service.oom_kill_disable,
+    OomScoreAdj: service.oom_score_adj,
+    CgroupParent: service.cgroup_parent,
+    CgroupnsMode: service.cgroup,
+    Ulimits: nonEmpty(
+      Object.entries(service.ulimits ?? {}).map(([name, u]) => ({ Name: name, Soft: u.single ?? u.soft ?? 0, Hard: u.single ?? u.hard ?? 0 })),
+    ),
+    Sysctls: nonEmptyRecord(service.sysctls),
+    Devices: nonEmpty(service.devices?.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target, CgroupPermissions: d.permissions }))),
+    DeviceRequests: nonEmpty([
+      // `gpus:` always asks for the gpu capability; deploy reservations say exactly what they want.
+      ...(service.gpus ?? []).map((g) => deviceRequest(g, ["gpu"])),
+      ...(reservations?.devices ?? []).map((g) => deviceRequest(g, [])),
+    ]),
+    DeviceCgroupRules: nonEmpty(service.device_cgroup_rules),
+    LogConfig: service.logging ? compact({ Type: service.logging.driver ?? "", Config: nonEmptyRecord(service.logging.options) }) : undefined,
+    SecurityOpt: nonEmpty(service.security_opt),
+    PidMode: resolveServiceRef(project, service.pid),
+    IpcMode: resolveServiceRef(project, service.ipc),
+    UTSMode: resolveServiceRef(project, service.uts),
+    UsernsMode: service.userns_mode,
+    Links: links(project, service),
+    VolumesFrom: nonEmpty(
+      service.volumes_from?.map((entry) => {
+        if (entry.startsWith("container:")) return entry.slice("container:".length);
+        const [name = entry, mode] = entry.split(":");
+        const other = project.services[name];
+        const target = other ? containerName(project, other, 1) : name;
+        return mode ? `${target}:${mode}` : target;
+      }),
+    ),
+    ExtraHosts: nonEmpty(Object.entries(service.extra_hosts ?? {}).flatMap(([host, ips]) => ips.map((ip) => `${host}:${ip}`))),
+    Dns: nonEmpty(service.dns),
+    DnsSearch: nonEmpty(service.dns_search),
+    DnsOptions: nonEmpty(service.dns_opt),
+    GroupAdd: nonEmpty(service.group_add),
+    Runtime: service.runtime,
+    Isolation: service.isolation,
+    StorageOpt: nonEmptyRecord(service.storage_opt),
+    Annotations: nonEmptyRecord(service.annotations),
+  });
+
+  const body = compact<ContainerCreateBody>({
+    Image: serviceImage(project.name, service),
+    Cmd: service.command ?? undefined,
+    Entrypoint: service.entrypoint ?? undefined,
+    Env: nonEmpty(envEntries.map(([k, v]) => (v === null ? k : `${k}=${v}`))),
+    Labels: containerLabels(project, service, number, ctx),
+    ExposedPorts: exposedPorts(service),
+    Hostname: service.hostname,
+    Domainname: service.domainname,
+    User: service.user,
+    WorkingDir: service.working_dir,
+    Tty: service.tty,
+    OpenStdin: service.stdin_open,
+    StopSignal: service.stop_signal,
+    StopTimeout: stopTimeout === undefined ? undefined : Math.floor(stopTimeout / 1e9),
+    MacAddress: primary === undefined ? undefined : service.mac_address,
+    Healthcheck: healthcheck(service),
+    HostConfig: hostConfig,
+    NetworkingConfig:
+      primary !== undefined && hasProjectNetworks
+        ? { EndpointsConfig: { [engineName(primary)]: endpoint(service, ownName, primary, useAliases) } }
+        : undefined,
+  });
+
+  return {
+    name: ctx.name ?? containerName(project, service, number),
+    body,
+    extraNetworks: hasProjectNetworks
+      ? rest.map((key) => ({ network: engineName(key), endpoint: endpoint(service, ownName, key, useAliases) }))
+      : [],
+  };
+}
