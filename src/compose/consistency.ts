@@ -181,7 +181,6 @@ function viaWords(edge: Extract<ProjectEdge, { kind: "service" }>): string {
 }
 
 function checkServiceReferences(ctx: Context, name: string, s: ServiceConfig): void {
-  const services = Object.keys(ctx.project.services).filter((other) => other !== name);
   const reported = new Set<string>();
   for (const ref of serviceReferences(s)) {
     if (ctx.project.services[ref.target] || reported.has(ref.target)) continue;
@@ -210,10 +209,13 @@ function checkServiceReferences(ctx: Context, name: string, s: ServiceConfig): v
       "undefined-service",
       path,
       `service ${quote(name)} depends on undefined service ${quote(ref.target)}${viaWords(ref.edge)}`,
-      suggest(ref.target, services, `defined services: ${listNames(services)}`),
+      // Listed only now: a large project with no broken reference should not pay for it per service.
+      suggest(ref.target, others(ctx, name), `defined services: ${listNames(others(ctx, name))}`),
     );
   }
 }
+
+const others = (ctx: Context, name: string): string[] => Object.keys(ctx.project.services).filter((other) => other !== name);
 
 function checkNetworks(ctx: Context, name: string, s: ServiceConfig): void {
   const networks = Object.keys(s.networks ?? {});
