@@ -3,15 +3,19 @@
 // Messages keep compose's wording so people recognise them (and can search for them); unlike
 // compose, every problem is reported in one run, at its file:line:col, with a hint.
 import { isIP } from "node:net";
-import { buildProjectGraph, serviceGraph, serviceReferences, type ProjectEdge } from "../graph/project-graph.js";
+import { buildProjectGraph, serviceGraph, serviceReferences, type ProjectEdge, type ServiceReference } from "../graph/project-graph.js";
 import { findCycles } from "../graph/topo-sort.js";
 import type { DiagnosticBag, KeyPath, Location } from "./diagnostics.js";
 import type { DeviceRequest, Project, SecretConfig, ServiceConfig } from "./types.js";
 
 /** What the checks need to know beyond the project itself. */
 export interface ConsistencyOptions {
-  /** Services left out by the active profiles, with their profiles: a required dependency on one is its own error. */
-  readonly disabledServices?: Readonly<Record<string, { readonly profiles?: readonly string[] }>>;
+  /**
+   * Services the active profiles switched off (`applyProfiles(...).disabled`). References to them
+   * are not reported again here: applying profiles already reported the required ones and dropped
+   * the optional ones. Without it, compose's rule applies: any reference to a missing service is an error.
+   */
+  readonly disabledServices?: Iterable<string>;
 }
 
 /** Finds where a key path was written; falls back to the nearest ancestor the source has. */
@@ -180,37 +184,32 @@ function viaWords(edge: Extract<ProjectEdge, { kind: "service" }>): string {
   }
 }
 
-function checkServiceReferences(ctx: Context, name: string, s: ServiceConfig): void {
-  const reported = new Set<string>();
+/**
+ * The reference to point at for each target a service names. Normalizing turns links,
+ * volumes_from and "service:" namespaces into depends_on entries, as compose does, and such an
+ * entry is in no file; the link (or volumes_from, …) that caused it always is, so it is preferred.
+ */
+function referencesByTarget(s: ServiceConfig): Map<string, ServiceReference> {
+  const chosen = new Map<string, ServiceReference>();
   for (const ref of serviceReferences(s)) {
-    if (ctx.project.services[ref.target] || reported.has(ref.target)) continue;
-    const path = ["services", name, ...ref.path];
-    // Normalizing turns links, volumes_from and "service:" namespaces into depends_on entries,
-    // as compose does. When that entry is one the user did not write, its own reference is the
-    // place to point at, so wait for it rather than reporting a key that is nowhere in the file.
-    if (ref.edge.via === "depends_on" && !ctx.locate(path) && serviceReferences(s).some((r) => r.target === ref.target && r.edge.via !== "depends_on")) {
-      continue;
-    }
-    reported.add(ref.target);
-    const disabled = ctx.options.disabledServices?.[ref.target];
-    const required = ref.edge.via !== "depends_on" || ref.edge.required;
-    if (disabled) {
-      if (!required) continue;
-      const profiles = disabled.profiles ?? [];
-      ctx.error(
-        "disabled-service",
-        path,
-        `service ${quote(ref.target)} is required by ${quote(name)} but is disabled. Can be enabled by profiles ${profiles.join(", ")}`,
-        profiles.length > 0 ? `run with ${profiles.map((p) => `--profile ${p}`).join(" or ")}` : undefined,
-      );
-      continue;
-    }
+    const current = chosen.get(ref.target);
+    if (!current || (current.edge.via === "depends_on" && ref.edge.via !== "depends_on")) chosen.set(ref.target, ref);
+  }
+  return chosen;
+}
+
+function checkServiceReferences(ctx: Context, name: string, s: ServiceConfig): void {
+  const disabled = new Set(ctx.options.disabledServices ?? []);
+  for (const [target, ref] of referencesByTarget(s)) {
+    // A service switched off by profiles was dealt with when profiles were applied: required
+    // references to it reported there, optional ones dropped.
+    if (ctx.project.services[target] || disabled.has(target)) continue;
     ctx.error(
       "undefined-service",
-      path,
-      `service ${quote(name)} depends on undefined service ${quote(ref.target)}${viaWords(ref.edge)}`,
+      ["services", name, ...ref.path],
+      `service ${quote(name)} depends on undefined service ${quote(target)}${viaWords(ref.edge)}`,
       // Listed only now: a large project with no broken reference should not pay for it per service.
-      suggest(ref.target, others(ctx, name), `defined services: ${listNames(others(ctx, name))}`),
+      suggest(target, others(ctx, name), `defined services: ${listNames(others(ctx, name))}`),
     );
   }
 }
@@ -446,10 +445,7 @@ function checkCycles(ctx: Context): void {
   for (const cycle of findCycles(serviceGraph(buildProjectGraph(ctx.project)))) {
     const names = cycle.map((id) => id.slice("service:".length));
     const [from, to] = names as [string, string];
-    // Point at the reference the user wrote: an implied depends_on entry (from links, say) is
-    // not in the file, the link is.
-    const refs = serviceReferences(ctx.project.services[from] as ServiceConfig).filter((r) => r.target === to);
-    const written = refs.find((r) => ctx.locate(["services", from, ...r.path])) ?? refs[0];
+    const written = referencesByTarget(ctx.project.services[from] as ServiceConfig).get(to);
     ctx.error(
       "dependency-cycle",
       ["services", from, ...(written?.path ?? ["depends_on", to])],
