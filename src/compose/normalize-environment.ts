@@ -86,7 +86,7 @@ export function mergeEnvFiles(
   path: KeyPath,
   locate: (path: KeyPath) => Location | undefined,
 ): Record<string, string | null> {
-  const fromFiles: Record<string, string> = {};
+  let fromFiles: Record<string, string> = {};
   // Variables inside an env file resolve from the interpolation environment first, then the service's.
   const lookup = (name: string): string | undefined => {
     if (Object.hasOwn(ctx.env, name)) return ctx.env[name];
@@ -106,8 +106,8 @@ export function mergeEnvFiles(
       }
       return;
     }
-    const vars = file.format === "raw" ? parseRawEnv(file.path, text, bag) : parseDotenv(file.path, text, lookup, bag);
-    Object.assign(fromFiles, vars);
+    // Each file starts from what the earlier ones set, so it can refer to their variables.
+    fromFiles = file.format === "raw" ? parseRawEnv(file.path, text, lookup, bag, fromFiles) : parseDotenv(file.path, text, lookup, bag, fromFiles);
   });
   return { ...fromFiles, ...serviceEnv };
 }

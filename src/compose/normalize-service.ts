@@ -391,6 +391,16 @@ function toServiceNetworks(raw: unknown): Record<string, ServiceNetworkConfig | 
   return out;
 }
 
+/** blkio rates are byte sizes ("10mb"); weights and iops are plain numbers. */
+function toBlkio(raw: Obj, r: Reporter, path: KeyPath): Obj {
+  const out: Obj = { ...raw };
+  for (const k of ["device_read_bps", "device_write_bps"]) {
+    const items = raw[k];
+    if (Array.isArray(items)) out[k] = items.map((d, i) => (isObj(d) ? { ...d, rate: toBytes(d.rate, r, [...path, k, i, "rate"]) } : d));
+  }
+  return out;
+}
+
 /** Normalizes one service (without the cross-service parts: implicit depends_on, default network). */
 export function normalizeService(name: string, raw: Obj, ctx: ServiceContext): ServiceConfig {
   const path: KeyPath = ["services", name];
@@ -471,7 +481,7 @@ export function normalizeService(name: string, raw: Obj, ctx: ServiceContext): S
     if (typeof raw.logging.driver === "string") s.logging.driver = raw.logging.driver;
     if (raw.logging.options !== undefined && raw.logging.options !== null) s.logging.options = toMapping(raw.logging.options);
   }
-  if (isObj(raw.blkio_config)) s.blkio_config = raw.blkio_config;
+  if (isObj(raw.blkio_config)) s.blkio_config = toBlkio(raw.blkio_config, ctx, at("blkio_config"));
   if (isObj(raw.credential_spec)) s.credential_spec = raw.credential_spec;
   if (isObj(raw.provider)) {
     const options: Record<string, string[]> = {};
