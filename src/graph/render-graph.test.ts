@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Project } from "../compose/types.js";
 import { Graph } from "./graph.js";
 import { buildProjectGraph } from "./project-graph.js";
-import { renderGraphDot, renderGraphMermaid, renderGraphText } from "./render-graph.js";
+import { GRAPH_FORMATS, renderGraph, renderGraphDot, renderGraphMermaid, renderGraphText } from "./render-graph.js";
 
 // Declared in a deliberately scrambled order: renders must not depend on it.
 const stack: Project = {
@@ -88,6 +88,11 @@ describe("renderers (golden)", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it.each(GRAPH_FORMATS)("renderGraph(%s) is the named renderer", (format) => {
+    const direct = { text: renderGraphText, dot: renderGraphDot, mermaid: renderGraphMermaid }[format];
+    expect(renderGraph(graph, format)).toBe(direct(graph));
   });
 
   it("is the same whatever the declaration order", () => {

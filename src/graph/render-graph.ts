@@ -110,3 +110,19 @@ export function renderGraphMermaid<N, E>(graph: Graph<N, E>, options: RenderOpti
   for (const edge of graph.edges()) lines.push(mermaidEdge(edge));
   return `${lines.join("\n")}\n`;
 }
+
+/** The formats `moor graph --format` offers. */
+export const GRAPH_FORMATS = ["text", "dot", "mermaid"] as const;
+export type GraphFormat = (typeof GRAPH_FORMATS)[number];
+
+/** Renders in the named format: one entry point for the CLI. */
+export function renderGraph<N, E>(graph: Graph<N, E>, format: GraphFormat, options: RenderOptions<N> = {}): string {
+  switch (format) {
+    case "text":
+      return renderGraphText(graph, options);
+    case "dot":
+      return renderGraphDot(graph, options);
+    case "mermaid":
+      return renderGraphMermaid(graph, options);
+  }
+}
