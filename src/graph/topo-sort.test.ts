@@ -110,6 +110,34 @@ describe("findCycle", () => {
     expect(findCycle(graphOf(...specs))).toEqual(cycle);
   });
 
+  it("finds a real cycle exactly when there is no order (property)", () => {
+    const anyGraph = fc.integer({ min: 1, max: 12 }).chain((n) =>
+      fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 30 })),
+    );
+    fc.assert(
+      fc.property(anyGraph, ([n, pairs]) => {
+        const g = new Graph();
+        for (let i = 0; i < n; i++) g.addNode(`s${i}`, undefined);
+        for (const [a, b] of pairs) g.addEdge(`s${a}`, `s${b}`, undefined);
+        const cycles = findCycles(g);
+        let ordered = true;
+        try {
+          topologicalOrder(g);
+        } catch (e) {
+          expect(e).toBeInstanceOf(CycleError);
+          ordered = false;
+        }
+        expect(cycles.length === 0).toBe(ordered);
+        for (const cycle of cycles) {
+          expect(cycle[0]).toBe(cycle[cycle.length - 1]);
+          // Every step is an edge, and no node repeats inside the cycle.
+          for (let i = 0; i + 1 < cycle.length; i++) expect(g.hasEdge(cycle[i] as string, cycle[i + 1] as string)).toBe(true);
+          expect(new Set(cycle.slice(1)).size).toBe(cycle.length - 1);
+        }
+      }),
+    );
+  });
+
   it("reports one cycle per knot", () => {
     const g = graphOf("a>b", "b>a", "m>m", "x>y", "y>z", "z>x", "free>a");
     expect(findCycles(g)).toEqual([
