@@ -213,6 +213,11 @@ const cases: Case[] = [
     expected: [{ code: "consistency.no-image", path: "services.web", message: 'service "web" has neither an image nor a build context specified', hint: /`image: <name>`/ }],
   },
   {
+    name: "a provider service needs neither image nor build",
+    spec: { services: { db: { provider: { type: "awesomecloud", options: { type: ["mysql"] } } } } },
+    expected: [],
+  },
+  {
     name: "dockerfile and dockerfile_inline",
     spec: { services: { web: { build: { context: "/w", dockerfile: "Dockerfile", dockerfile_inline: "FROM scratch" } } } },
     expected: [{ code: "consistency.dockerfile-conflict", path: "services.web.build.dockerfile_inline", message: 'service "web" declares mutually exclusive dockerfile and dockerfile_inline' }],

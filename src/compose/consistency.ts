@@ -118,7 +118,8 @@ function listNames(names: string[]): string {
 }
 
 function checkImageOrBuild(ctx: Context, name: string, s: ServiceConfig): void {
-  if (s.image || s.build) return;
+  // A provider service is run by a plugin, not from an image.
+  if (s.image || s.build || s.provider) return;
   ctx.error(
     "no-image",
     ["services", name],
