@@ -2,7 +2,7 @@
 // (API v1.41: one network endpoint at create time, the others connected afterwards). Pure: every
 // name it needs (networks, volumes, containers of other services) is derived from the Project, so
 // the executor only adds the engine calls.
-import type { DeviceRequest, Project, ServiceConfig, ServiceVolumeConfig } from "../compose/types.js";
+import type { DeviceRequest, NetworkConfig, Project, ServiceConfig, ServiceVolumeConfig } from "../compose/types.js";
 import { LABELS } from "../engine/types.js";
 import { canonicalJson, serviceConfigHash, serviceHashInput } from "./config-hash.js";
 import { MOOR_CONFIG_LABEL } from "./observed-state.js";
@@ -180,6 +180,14 @@ export function networksByPriority(service: ServiceConfig): string[] {
     .map(([key]) => key);
 }
 
+/**
+ * A network of the project by key. `default` exists even when the file does not declare it: every
+ * service without `networks` or `network_mode` joins `<project>_default`, as in compose.
+ */
+export function projectNetwork(project: Project, key: string): NetworkConfig {
+  return project.networks?.[key] ?? { name: `${project.name}_${key}` };
+}
+
 /** `service:x` → `container:<first container of x>`: the engine takes a container name there, so no id is needed. */
 function resolveServiceRef(project: Project, value: string | undefined): string | undefined {
   if (!value?.startsWith("service:")) return value;
@@ -353,12 +361,9 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
   const useAliases = !ctx.oneoff;
   // The alias is the final name even while a recreate uses a temporary one.
   const ownName = ctx.oneoff && ctx.name ? ctx.name : containerName(project, service, number);
-  const networks = networksByPriority(service);
-  const hasProjectNetworks = Object.keys(project.networks ?? {}).length > 0;
-  const engineName = (key: string): string => project.networks?.[key]?.name ?? `${project.name}_${key}`;
-  const [primary, ...rest] = service.network_mode ? [] : networks;
-  let networkMode = resolveServiceRef(project, service.network_mode);
-  if (networkMode === undefined) networkMode = primary !== undefined && hasProjectNetworks ? engineName(primary) : "none";
+  const engineName = (key: string): string => projectNetwork(project, key).name;
+  const [primary, ...rest] = networksByPriority(service);
+  const networkMode = resolveServiceRef(project, service.network_mode) ?? (primary === undefined ? "none" : engineName(primary));
 
   const envEntries = Object.entries(service.environment ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const stopTimeout = service.stop_grace_period === undefined ? undefined : goDurationToNanos(service.stop_grace_period);
@@ -448,7 +453,7 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
     Healthcheck: healthcheck(service),
     HostConfig: hostConfig,
     NetworkingConfig:
-      primary !== undefined && hasProjectNetworks
+      primary !== undefined
         ? { EndpointsConfig: { [engineName(primary)]: endpoint(service, ownName, primary, useAliases) } }
         : undefined,
   });
@@ -456,8 +461,6 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
   return {
     name: ctx.name ?? containerName(project, service, number),
     body,
-    extraNetworks: hasProjectNetworks
-      ? rest.map((key) => ({ network: engineName(key), endpoint: endpoint(service, ownName, key, useAliases) }))
-      : [],
+    extraNetworks: rest.map((key) => ({ network: engineName(key), endpoint: endpoint(service, ownName, key, useAliases) })),
   };
 }
