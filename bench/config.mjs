@@ -1,0 +1,264 @@
+// `moor config` against `docker-compose config` (v1.29), side by side in one run, plus start-up
+// (`--version`), node's own floor, the in-process loader, and a phase breakdown of one cold
+// process. See bench/README.md for how to read the output.
+//
+//   npm run build && node bench/config.mjs [--runs 10] [--warmup 2] [--rss]
+//       [--only startup,config-50,config-500,inprocess,cold] [--moor-root .bench-tmp/build]
+import { spawnSync } from "node:child_process";
+import console from "node:console";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import process from "node:process";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { parseDocument } from "yaml";
+import { writeComposeProject } from "./lib/gen-compose.mjs";
+import { benchAndPrint, ContenderFailed, fmtMs, machineInfo, REPO_DIR, stats, toolVersion, writeResult } from "./lib/harness.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: "string", default: "10" },
+    warmup: { type: "string", default: "2" },
+    "inprocess-runs": { type: "string", default: "30" },
+    "cold-runs": { type: "string", default: "5" },
+    only: { type: "string" },
+    rss: { type: "boolean", default: false },
+    seed: { type: "string", default: "1" },
+    "moor-root": { type: "string" },
+  },
+});
+const runs = Number(args.runs);
+const warmup = Number(args.warmup);
+const seed = Number(args.seed);
+const only = args.only ? new Set(args.only.split(",")) : undefined;
+const want = (/** @type {string} */ group) => !only || only.has(group);
+const rssRuns = args.rss ? 3 : 0;
+
+// moor as users run it (bin/moor.js over dist/), or a private snapshot (bench/lib/snapshot-build.mjs).
+const MOOR_ROOT = path.resolve(REPO_DIR, args["moor-root"] ?? ".");
+const MOOR = path.join(MOOR_ROOT, "bin/moor.js");
+const DIST = path.join(MOOR_ROOT, "dist");
+const DC = "docker-compose";
+
+// Both tools read COMPOSE_* from the environment; a stray one would change what is measured.
+/** @type {Record<string, string | undefined>} */
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("COMPOSE_")));
+
+const versions = {
+  node: process.version,
+  "docker-compose": toolVersion([DC, "version"]),
+  moor: toolVersion([process.execPath, MOOR, "--version"]),
+  moorRoot: path.relative(REPO_DIR, MOOR_ROOT) || ".",
+};
+
+/** @type {Record<string, string>} */
+const skipped = {};
+
+/**
+ * Does `moor -f <file> config` work yet? The loader is being finished; until it is, the config
+ * groups run docker-compose alone and the run ends non-zero so nobody mistakes it for a full one.
+ * @param {string} file
+ * @returns {string | undefined} why not
+ */
+function moorConfigProblem(file) {
+  if (moorStartProblem) return moorStartProblem;
+  const r = spawnSync(process.execPath, [MOOR, "-f", file, "config"], { cwd: path.dirname(file), env, encoding: "utf8", maxBuffer: 1 << 28 });
+  if (r.status !== 0) return `moor config exited ${r.status}: ${gist(r.stderr)}`;
+  return undefined;
+}
+
+/**
+ * The informative part of a failing command's stderr: its error lines, else its first lines.
+ * @param {string | undefined} stderr
+ */
+const gist = (stderr) => {
+  const lines = (stderr ?? "").trim().split("\n");
+  const errs = lines.filter((l) => /error/i.test(l) && !/^\s+at /.test(l));
+  return (errs.length > 0 ? errs : lines).slice(0, 3).join(" | ");
+};
+
+// Without a built moor, every group still runs docker-compose and the floors, and says so.
+const moorStartProblem = (() => {
+  const r = spawnSync(process.execPath, [MOOR, "--version"], { env, encoding: "utf8" });
+  return r.status === 0 ? undefined : `moor --version exited ${r.status}: ${gist(r.stderr)}`;
+})();
+if (moorStartProblem) {
+  skipped.moor = moorStartProblem;
+  console.error(`\n!!! moor does not start; measuring docker-compose and node alone: ${moorStartProblem}\n`);
+}
+
+/** @param {number} n */
+const lastService = (n) => `svc-${String(n - 1).padStart(4, "0")}:`;
+
+/**
+ * @param {number} n services
+ * @returns {(stdout: string) => string | undefined}
+ */
+const rendersAll = (n) => (stdout) => (stdout.includes(lastService(n)) ? undefined : `the output does not contain ${lastService(n)}`);
+
+/** @type {Record<string, import("./lib/harness.mjs").BenchResult | undefined>} */
+const results = {};
+
+if (want("startup")) {
+  results.startup = await benchAndPrint({
+    name: "config-startup",
+    title: "start-up: moor --version vs docker-compose version --short",
+    baseline: "docker-compose version --short",
+    runs: runs * 2,
+    warmup,
+    rssRuns,
+    contenders: [
+      { name: "docker-compose version --short", command: [DC, "version", "--short"], env, version: [DC, "version", "--short"] },
+      ...(moorStartProblem ? [] : [{ name: "moor --version", command: [process.execPath, MOOR, "--version"], env, version: [process.execPath, MOOR, "--version"] }]),
+      { name: "node -e '' (floor)", command: [process.execPath, "-e", ""], env, version: [process.execPath, "--version"] },
+    ],
+    meta: { versions },
+  });
+}
+
+for (const n of [50, 500]) {
+  const group = `config-${n}`;
+  if (!want(group)) continue;
+  const project = writeComposeProject({ services: n, seed });
+  const problem = moorConfigProblem(project.file);
+  if (problem) {
+    skipped[group] = problem;
+    console.error(`\n!!! ${group}: moor config SKIPPED, docker-compose measured alone: ${problem}\n`);
+  }
+  /** @type {import("./lib/harness.mjs").Contender[]} */
+  const contenders = [
+    { name: "docker-compose config", command: [DC, "-f", project.file, "config"], cwd: project.dir, env, verify: rendersAll(n), version: [DC, "version", "--short"] },
+  ];
+  if (!problem) contenders.push({ name: "moor config", command: [process.execPath, MOOR, "-f", project.file, "config"], cwd: project.dir, env, verify: rendersAll(n) });
+  if (!moorStartProblem) contenders.push({ name: "moor --version (start-up)", command: [process.execPath, MOOR, "--version"], cwd: project.dir, env });
+  contenders.push({ name: "node -e '' (floor)", command: [process.execPath, "-e", ""], cwd: project.dir, env });
+  results[group] = await benchAndPrint({
+    name: group,
+    title: `config, ${n} services (${(project.bytes / 1024).toFixed(0)} KiB): moor config vs docker-compose config`,
+    baseline: "docker-compose config",
+    runs,
+    warmup,
+    rssRuns,
+    contenders,
+    meta: { versions, services: n, seed, composeBytes: project.bytes, skipped: skipped[group] },
+  });
+}
+
+/**
+ * @param {string} rel
+ */
+const importDist = (rel) => import(pathToFileURL(path.join(DIST, rel)).href);
+
+if (want("inprocess")) {
+  if (!fs.existsSync(path.join(DIST, "compose/load.js"))) {
+    skipped.inprocess = "dist/compose/load.js is not built (npm run build)";
+    console.error(`\n!!! inprocess SKIPPED: ${skipped.inprocess}\n`);
+  } else {
+    const { loadProject } = await importDist("compose/load.js");
+    const { nodeFileReader } = await importDist("cli/node-file-reader.js");
+    /**
+     * @param {number} n
+     * @returns {() => void}
+     */
+    const load = (n) => {
+      const p = writeComposeProject({ services: n, seed });
+      const opts = { workingDir: p.dir, files: [p.file], env, homeDir: os.homedir(), reader: nodeFileReader };
+      return () => {
+        const r = loadProject(opts);
+        const errors = r.diagnostics.filter((/** @type {{ severity: string }} */ d) => d.severity === "error");
+        if (errors.length > 0 || !r.project) throw new ContenderFailed(`loadProject ${n}`, `${errors.length} error(s), first: ${JSON.stringify(errors[0])}`);
+      };
+    };
+    const text500 = fs.readFileSync(writeComposeProject({ services: 500, seed }).file, "utf8");
+    const inRuns = Number(args["inprocess-runs"]);
+    results.inprocess = await benchAndPrint({
+      name: "config-inprocess",
+      title: "in-process loadProject (load + interpolate + validate + normalize + consistency), warm",
+      baseline: "loadProject, 500 services",
+      runs: inRuns,
+      warmup: Math.max(warmup, 5),
+      contenders: [
+        { name: "loadProject, 500 services", fn: load(500) },
+        { name: "loadProject, 50 services", fn: load(50) },
+        { name: "yaml parseDocument only, 500 services (reference)", fn: () => parseDocument(text500, { merge: true }) },
+      ],
+      meta: { versions, seed },
+    });
+  }
+}
+
+/** @type {Record<string, number> | undefined} */
+let coldSummary;
+if (want("cold")) {
+  if (!fs.existsSync(path.join(DIST, "compose/load.js"))) {
+    skipped.cold = "dist/compose/load.js is not built (npm run build)";
+    console.error(`\n!!! cold SKIPPED: ${skipped.cold}\n`);
+  } else {
+    // Phases of one fresh process on the 500-service file, as the CLI meets them.
+    const p = writeComposeProject({ services: 500, seed });
+    const coldRuns = Number(args["cold-runs"]);
+    const machine = machineInfo();
+    /** @type {Record<string, number | undefined>[]} */
+    const samples = [];
+    let failed;
+    for (let i = 0; i < coldRuns + 1; i++) {
+      const r = spawnSync(process.execPath, [path.join(REPO_DIR, "bench/lib/cold-load.mjs"), p.file, DIST], { cwd: p.dir, env, encoding: "utf8" });
+      if (r.status !== 0) {
+        failed = `cold-load exited ${r.status}: ${r.stderr.trim()}`;
+        break;
+      }
+      if (i > 0) samples.push(JSON.parse(r.stdout)); // the first is a warm-up (page cache)
+    }
+    if (failed) {
+      console.error(`\ncold: ${failed}`);
+      process.exitCode = 1;
+    } else {
+      const keys = ["bootMs", "importLoaderMs", "firstLoadMs", "secondLoadMs", "importSerializerMs", "serializeMs"];
+      /** @type {Record<string, number>} */
+      const medians = {};
+      for (const k of keys) {
+        const xs = samples.map((s) => s[k]).filter((x) => typeof x === "number");
+        if (xs.length) medians[k] = stats(/** @type {number[]} */ (xs)).median;
+      }
+      const cold = { name: "config-cold", title: "phases of one cold process, 500 services", runs: coldRuns, machine, loadAfter: os.loadavg(), finishedAt: new Date().toISOString(), medians, samples };
+      writeResult("config-cold", cold);
+      console.log(`### ${cold.title}\n\n| phase | median ms |\n|---|---:|`);
+      for (const [k, v] of Object.entries(medians)) console.log(`| ${k} | ${fmtMs(v)} |`);
+      console.log(`\n${coldRuns} fresh processes (after 1 warm-up); load average ${machine.loadBefore.join(" ")} before, ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} after.\n`);
+      coldSummary = medians;
+    }
+  }
+}
+
+// The goals, judged against this run.
+/**
+ * @param {string} group
+ * @param {string} name
+ */
+const median = (group, name) => results[group]?.contenders.find((c) => c.name === name)?.stats.median;
+const dc500 = median("config-500", "docker-compose config");
+const moor500 = median("config-500", "moor config");
+const inproc = median("inprocess", "loadProject, 500 services");
+const version = median("startup", "moor --version");
+/** @type {{ goal: string, measured: string, met: boolean | undefined }[]} */
+const goals = [
+  {
+    goal: "moor config, 500 services: ≥10× faster than docker-compose config",
+    measured: dc500 && moor500 ? `${(dc500 / moor500).toFixed(1)}× (${fmtMs(moor500)} vs ${fmtMs(dc500)} ms)` : "not measured",
+    met: dc500 && moor500 ? dc500 / moor500 >= 10 : undefined,
+  },
+  { goal: "moor config, 500 services: median < 300 ms", measured: moor500 ? `${fmtMs(moor500)} ms` : "not measured", met: moor500 ? moor500 < 300 : undefined },
+  { goal: "in-process load + validate + normalize, 500 services: < 100 ms", measured: inproc ? `${fmtMs(inproc)} ms` : "not measured", met: inproc ? inproc < 100 : undefined },
+  { goal: "moor --version: median < 80 ms", measured: version ? `${fmtMs(version)} ms` : "not measured", met: version ? version < 80 : undefined },
+];
+if (!only) {
+  writeResult("config-summary", { date: new Date().toISOString(), machine: machineInfo(), versions, goals, cold: coldSummary, skipped });
+}
+console.log("### goals\n\n| goal | measured | met |\n|---|---|---|");
+for (const g of goals) console.log(`| ${g.goal} | ${g.measured} | ${g.met === undefined ? "–" : g.met ? "yes" : "**no**"} |`);
+console.log("");
+if (Object.keys(skipped).length > 0) {
+  console.error(`incomplete run, skipped: ${Object.entries(skipped).map(([k, v]) => `${k} (${v})`).join("; ")}`);
+  process.exitCode = 1;
+}

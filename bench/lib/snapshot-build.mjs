@@ -1,0 +1,28 @@
+// Builds a private snapshot of moor into .bench-tmp/build/ (bin/, dist/, package.json), so a
+// long benchmark is not measuring whatever someone else's `npm run build` left in dist/ half-way
+// through the run. Then: node bench/config.mjs --moor-root .bench-tmp/build
+// The shared dist/ and `node bin/moor.js` remain the default.
+import { spawnSync } from "node:child_process";
+import console from "node:console";
+import fs from "node:fs";
+import path from "node:path";
+import process from "node:process";
+import { REPO_DIR } from "./harness.mjs";
+import { TMP_DIR } from "./gen-compose.mjs";
+
+const root = path.join(TMP_DIR, "build");
+fs.rmSync(root, { recursive: true, force: true });
+fs.mkdirSync(path.join(root, "bin"), { recursive: true });
+const tsc = path.join(REPO_DIR, "node_modules/typescript/bin/tsc");
+const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", path.join(root, "dist")], { cwd: REPO_DIR, stdio: "inherit" });
+// Files the TypeScript build does not emit (generated JavaScript beside the sources) are copied as they are.
+for (const rel of ["src/compose/schema-validator.generated.js"]) {
+  const from = path.join(REPO_DIR, rel);
+  if (fs.existsSync(from)) fs.copyFileSync(from, path.join(root, "dist", path.relative("src", rel)));
+}
+fs.copyFileSync(path.join(REPO_DIR, "package.json"), path.join(root, "package.json"));
+fs.writeFileSync(path.join(root, "bin/moor.js"), '#!/usr/bin/env node\nimport "../dist/cli/main.js";\n');
+if (r.status !== 0) {
+  console.error(`snapshot-build: tsc exited ${r.status}; the snapshot in ${root} may be incomplete`);
+  process.exitCode = 1;
+} else console.log(root);
