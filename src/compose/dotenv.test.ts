@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag } from "./diagnostics.js";
 import { expandEscapes, parseDotenv, parseRawEnv } from "./dotenv.js";
@@ -226,5 +227,25 @@ describe("parseRawEnv", () => {
     expect(bag.errors).toHaveLength(1);
     expect(bag.errors[0]?.message).toContain(message);
     expect(bag.errors[0]?.location).toEqual({ file: "app.env", line, col });
+  });
+});
+
+describe("parseDotenv: properties", () => {
+  it("never throws on any text", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("A", "=", "'", '"', "\\", "#", " ", "\n", "$", "{", "}", ":", "x", "export ") }), (s) => {
+        const bag = new DiagnosticBag();
+        expect(typeof parseDotenv(".env", s, none, bag)).toBe("object");
+      }),
+    );
+  });
+
+  it("reads back any single-quoted value without a quote or backslash", () => {
+    const value = fc.string().filter((v) => !v.includes("'") && !v.includes("\\"));
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(parse(`K='${v}'`).vars.K).toBe(v);
+      }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag } from "./diagnostics.js";
 import { interpolateDocument, interpolateString, variablesOf, variablesOfDocument, type Lookup } from "./interpolate.js";
@@ -192,5 +193,43 @@ describe("interpolateDocument", () => {
     const doc = load("$A\n");
     interpolateDocument(doc, lookup, new DiagnosticBag());
     expect(doc.data).toBe("a");
+  });
+});
+
+describe("interpolateString: properties", () => {
+  const text = fc.string({ unit: fc.constantFrom("$", "{", "}", ":", "-", "+", "?", "A", "b", "_", "1", " ", "\n") });
+
+  it("never throws, and always returns a value or a failure", () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        const r = interpolateString(s, lookup);
+        expect("value" in r || "error" in r).toBe(true);
+      }),
+    );
+  });
+
+  it("returns any text unchanged once its dollars are doubled", () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        expect(interpolateString(s.replaceAll("$", () => "$$"), lookup)).toEqual({ value: s, unset: [] });
+      }),
+    );
+  });
+
+  it("leaves text with no dollar alone", () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(interpolateString(s.replaceAll("$", ""), () => undefined)).toEqual({ value: s.replaceAll("$", ""), unset: [] });
+      }),
+    );
+  });
+
+  it("points a failure at a dollar of the input", () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        const r = interpolateString(s, lookup);
+        if ("error" in r) expect(s[r.offset]).toBe("$");
+      }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { shellSplit, shellSplitDetailed } from "./shell-split.js";
 
@@ -61,5 +62,24 @@ describe("shellSplit", () => {
     expect(shellSplitDetailed("echo a && echo b")).toEqual({ argv: ["echo", "a"], dropped: { offset: 7, text: "&& echo b" } });
     expect(shellSplitDetailed("echo é|x")).toEqual({ argv: ["echo", "é"], dropped: { offset: 6, text: "|x" } });
     expect(shellSplitDetailed("echo a")).toEqual({ argv: ["echo", "a"] });
+  });
+});
+
+describe("shellSplit: properties", () => {
+  it("splits words joined by spaces back into the same words", () => {
+    const word = fc.string({ minLength: 1, unit: fc.constantFrom("a", "b", "-", "=", "/", ".", "1") });
+    fc.assert(
+      fc.property(fc.array(word), (words) => {
+        expect(shellSplit(words.join(" "))).toEqual(words);
+      }),
+    );
+  });
+
+  it("keeps any single-quoted text as one argument", () => {
+    fc.assert(
+      fc.property(fc.string().filter((s) => !s.includes("'")), (s) => {
+        expect(shellSplit(`x '${s}'`)).toEqual(["x", s]);
+      }),
+    );
   });
 });
