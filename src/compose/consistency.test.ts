@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkConsistency, closestName, type ConsistencyOptions } from "./consistency.js";
 import { DiagnosticBag, formatDiagnostic, formatKeyPath, type KeyPath, type Location } from "./diagnostics.js";
-import type { ConfigObjConfig, ModelConfig, NetworkConfig, Project, SecretConfig, ServiceConfig, VolumeConfig } from "./types.js";
+import type { ConfigObjConfig, ModelConfig, NetworkConfig, Project, SecretConfig, ServiceConfig, ServicePortConfig, VolumeConfig } from "./types.js";
 
 type ServiceSpec = Omit<ServiceConfig, "name">;
 type Named<T> = Record<string, Omit<T, "name">>;
@@ -41,9 +41,18 @@ function run(spec: ProjectSpec, options: ConsistencyOptions = {}): DiagnosticBag
 }
 
 const img = { image: "busybox" };
+const port = (published: number, host_ip?: string): ServicePortConfig => ({
+  mode: "ingress",
+  target: 80,
+  published: String(published),
+  protocol: "tcp",
+  ...(host_ip === undefined ? {} : { host_ip }),
+});
 const started = { condition: "service_started" as const, required: true };
 
 interface Expected {
+  /** "error" unless said otherwise. */
+  severity?: "warning";
   code: string;
   path: string;
   message: string;
@@ -345,15 +354,79 @@ const cases: Case[] = [
     ],
   },
   {
-    name: "an invalid host_ip; the same host port in two services is left to the engine",
+    name: "an invalid host_ip",
     spec: {
       services: {
-        a: { ...img, ports: [{ mode: "ingress", target: 80, published: "8080", protocol: "tcp", host_ip: "localhost" }] },
-        b: { ...img, ports: [{ mode: "ingress", target: 80, published: "8080", protocol: "tcp", host_ip: "::1" }] },
-        c: { ...img, ports: [{ mode: "ingress", target: 80, published: "8080", protocol: "tcp" }] },
+        a: { ...img, ports: [port(8080, "localhost")] },
+        b: { ...img, ports: [port(8081, "::1")] },
       },
     },
     expected: [{ code: "consistency.invalid-host-ip", path: "services.a.ports[0].host_ip", message: "invalid ip address: localhost" }],
+  },
+  {
+    name: "one host port published twice is a warning (compose leaves it to the engine)",
+    spec: {
+      services: {
+        a: { ...img, ports: [port(8080)] },
+        b: { ...img, ports: [port(8080, "127.0.0.1"), port(9000, "127.0.0.1"), { ...port(9000, "127.0.0.1"), protocol: "udp" }] },
+        c: { ...img, ports: [port(9000, "127.0.0.2"), port(9000, "::1"), port(9001, "0.0.0.0"), port(9001, "::1")] },
+      },
+    },
+    expected: [
+      {
+        severity: "warning",
+        code: "consistency.port-conflict",
+        path: "services.b.ports[0]",
+        message: 'host port 8080/tcp is also published by service "a" (services.a.ports[0])',
+        hint: /port is already allocated/,
+      },
+    ],
+  },
+  {
+    name: "the same port twice in one service",
+    spec: { services: { a: { ...img, ports: [port(80), { ...port(80), target: 8080 }] } } },
+    expected: [{ severity: "warning", code: "consistency.port-conflict", path: "services.a.ports[1]", message: "host port 80/tcp is also published by this service (services.a.ports[0])" }],
+  },
+  {
+    name: "a scaled service with a fixed host port; ranges and engine-chosen ports are fine",
+    spec: {
+      services: {
+        web: { ...img, scale: 3, ports: [port(8080), { ...port(0), published: "9000-9002" }, { mode: "ingress", target: 80, protocol: "tcp" }] },
+      },
+    },
+    expected: [
+      {
+        severity: "warning",
+        code: "consistency.port-scale",
+        path: "services.web.ports[0]",
+        message: 'service "web" runs 3 containers but publishes the fixed host port 8080/tcp: only one of them can bind it',
+        hint: 'publish a range instead (e.g. "8080-8082:80"), or leave out the host port to let the engine choose',
+      },
+    ],
+  },
+  {
+    name: "swarm's routing mesh lets replicas share a published port",
+    spec: { services: { web: { ...img, deploy: { replicas: 3 }, ports: [port(8080)] } } },
+    options: { runtime: "swarm" },
+    expected: [],
+  },
+  {
+    name: "waiting for a service whose healthcheck is disabled",
+    spec: {
+      services: {
+        web: { ...img, depends_on: { db: { condition: "service_healthy", required: true }, cache: { condition: "service_healthy", required: true } } },
+        db: { ...img, healthcheck: { disable: true } },
+        cache: { ...img, healthcheck: { test: ["CMD", "redis-cli", "ping"] } },
+      },
+    },
+    expected: [
+      {
+        severity: "warning",
+        code: "consistency.healthcheck-disabled",
+        path: "services.web.depends_on.db.condition",
+        message: 'service "web" waits for "db" to be healthy, but "db" disables its healthcheck',
+      },
+    ],
   },
   {
     name: "gpus with both count and device_ids",
@@ -437,15 +510,14 @@ const cases: Case[] = [
 describe("checkConsistency", () => {
   it.each(cases)("$name", ({ spec, options, expected }) => {
     const bag = run(spec, options);
-    const got = bag.items.map((d) => ({ code: d.code, path: formatKeyPath(d.path ?? []), message: d.message, hint: d.hint }));
+    const got = bag.items.map((d) => ({ severity: d.severity, code: d.code, path: formatKeyPath(d.path ?? []), message: d.message, hint: d.hint }));
     expect(got).toHaveLength(expected.length);
     expected.forEach((want, i) => {
       const actual = got[i];
-      expect(actual).toMatchObject({ code: want.code, path: want.path, message: want.message });
+      expect(actual).toMatchObject({ severity: want.severity ?? "error", code: want.code, path: want.path, message: want.message });
       if (typeof want.hint === "string") expect(actual?.hint).toBe(want.hint);
       else if (want.hint) expect(actual?.hint).toMatch(want.hint);
     });
-    expect(bag.items.every((d) => d.severity === "error")).toBe(true);
   });
 
   it("attaches the location of the key path", () => {

@@ -16,6 +16,11 @@ export interface ConsistencyOptions {
    * the optional ones. Without it, compose's rule applies: any reference to a missing service is an error.
    */
   readonly disabledServices?: Iterable<string>;
+  /**
+   * Who will run the project: "swarm" (`moor deploy`) publishes ports through the routing mesh,
+   * where many replicas share one published port, so that warning is only for "compose" (the default).
+   */
+  readonly runtime?: "compose" | "swarm";
 }
 
 /** Finds where a key path was written; falls back to the nearest ancestor the source has. */
@@ -42,6 +47,8 @@ export function checkConsistency(project: Project, bag: DiagnosticBag, locate: L
   checkFileObjects(ctx, "secrets", project.secrets, ["file", "environment"]);
   checkFileObjects(ctx, "configs", project.configs, ["file", "environment", "content"]);
   checkExternalVolumes(ctx);
+  checkPublishedPorts(ctx);
+  checkHealthyDependencies(ctx);
   checkCycles(ctx);
 }
 
@@ -63,12 +70,17 @@ class Context {
   }
 
   error(code: string, path: KeyPath, message: string, hint?: string): void {
+    this.bag.error(`consistency.${code}`, message, this.#extra(path, hint));
+  }
+
+  /** For what compose accepts but the engine will refuse at start: said now, not after the wait. */
+  warn(code: string, path: KeyPath, message: string, hint?: string): void {
+    this.bag.warn(`consistency.${code}`, message, this.#extra(path, hint));
+  }
+
+  #extra(path: KeyPath, hint: string | undefined): { path: KeyPath; location?: Location; hint?: string } {
     const location = this.where(path);
-    this.bag.error(`consistency.${code}`, message, {
-      path,
-      ...(location ? { location } : {}),
-      ...(hint ? { hint } : {}),
-    });
+    return { path, ...(location ? { location } : {}), ...(hint ? { hint } : {}) };
   }
 }
 
@@ -364,8 +376,6 @@ function checkDevelopWatch(ctx: Context, name: string, s: ServiceConfig): void {
 
 function checkPorts(ctx: Context, name: string, s: ServiceConfig): void {
   (s.ports ?? []).forEach((port, i) => {
-    // Compose lets the engine reject two services publishing one host port, at start time; the
-    // file itself is valid (the ports may be bound on different addresses), so no check here.
     if (port.host_ip === undefined || port.host_ip === "" || isIP(port.host_ip) !== 0) return;
     ctx.error(
       "invalid-host-ip",
@@ -453,5 +463,79 @@ function checkCycles(ctx: Context): void {
       `dependency cycle: ${names.join(" → ")}`,
       "services in a cycle wait on each other forever; remove one of these dependencies (links, volumes_from and network_mode: service: count too)",
     );
+  }
+}
+
+/** One fixed host port a service publishes. */
+interface Binding {
+  readonly service: string;
+  readonly index: number;
+  readonly hostIp: string | undefined;
+}
+
+/** Whether two host addresses can both be asked for the same port without the second bind failing. */
+function addressesOverlap(a: string | undefined, b: string | undefined): boolean {
+  const any = (ip: string | undefined): boolean => ip === undefined || ip === "";
+  if (any(a) || any(b) || a === b) return true;
+  // The wildcard of one family takes the port on every address of that family.
+  const wildcard = (w: string | undefined, other: string | undefined): boolean =>
+    (w === "0.0.0.0" && isIP(other ?? "") === 4) || (w === "::" && isIP(other ?? "") === 6);
+  return wildcard(a, b) || wildcard(b, a);
+}
+
+/**
+ * Compose accepts two services publishing the same host port (or a scaled service publishing a
+ * fixed one) and leaves the engine to fail the second container with "port is already allocated"
+ * mid-`up`. The file is valid, so these are warnings, given before anything starts.
+ */
+function checkPublishedPorts(ctx: Context): void {
+  const byPort = new Map<string, Binding[]>();
+  for (const name of Object.keys(ctx.project.services).sort()) {
+    const s = ctx.project.services[name] as ServiceConfig;
+    const replicas = s.scale ?? s.deploy?.replicas ?? 1;
+    (s.ports ?? []).forEach((port, index) => {
+      // Only a single fixed port can clash: a range lets the engine pick a free one in it.
+      if (port.published === undefined || !/^[1-9][0-9]*$/.test(port.published)) return;
+      const key = `${port.published}/${port.protocol}`;
+      const path = ["services", name, "ports", index];
+      if (replicas > 1 && ctx.options.runtime !== "swarm") {
+        ctx.warn(
+          "port-scale",
+          path,
+          `service ${quote(name)} runs ${replicas} containers but publishes the fixed host port ${key}: only one of them can bind it`,
+          `publish a range instead (e.g. "${port.published}-${Number(port.published) + replicas - 1}:${port.target}"), or leave out the host port to let the engine choose`,
+        );
+      }
+      const taken = byPort.get(key) ?? [];
+      const clash = taken.find((b) => addressesOverlap(b.hostIp, port.host_ip));
+      if (clash) {
+        ctx.warn(
+          "port-conflict",
+          path,
+          `host port ${key} is also published by ${clash.service === name ? "this service" : `service ${quote(clash.service)}`} (services.${clash.service}.ports[${clash.index}])`,
+          'the engine binds a host port once, so the second container will fail with "port is already allocated"; publish another host port or bind different host_ip addresses',
+        );
+      }
+      taken.push({ service: name, index, hostIp: port.host_ip });
+      byPort.set(key, taken);
+    });
+  }
+}
+
+/** Compose starts a service_healthy dependency and then fails: "container … has no healthcheck configured". */
+function checkHealthyDependencies(ctx: Context): void {
+  for (const name of Object.keys(ctx.project.services).sort()) {
+    const s = ctx.project.services[name] as ServiceConfig;
+    for (const [target, dep] of Object.entries(s.depends_on ?? {})) {
+      const healthcheck = ctx.project.services[target]?.healthcheck;
+      if (dep.condition !== "service_healthy" || !healthcheck) continue;
+      if (!healthcheck.disable && healthcheck.test?.[0] !== "NONE") continue;
+      ctx.warn(
+        "healthcheck-disabled",
+        ["services", name, "depends_on", target, "condition"],
+        `service ${quote(name)} waits for ${quote(target)} to be healthy, but ${quote(target)} disables its healthcheck`,
+        `give ${quote(target)} a healthcheck, or depend on it with condition: service_started`,
+      );
+    }
   }
 }
