@@ -162,17 +162,20 @@ function isRemoteContext(v: string): boolean {
 
 const isRooted = (p: string): boolean => p.startsWith("/") || p.startsWith("~") || /^[A-Za-z]:[\\/]/.test(p);
 
+/** A path relative to `fromDir`, rewritten relative to `toDir`; absolute and `~` paths are kept. */
+export function rebasePath(p: string, fromDir: string, toDir: string): string {
+  if (p === "" || isRooted(p)) return p;
+  const rel = path.relative(toDir, path.resolve(fromDir, p));
+  return rel === "" ? "." : rel;
+}
+
 /**
  * Rewrites the relative paths of a service read from another file (in `fromDir`) so they
  * resolve the same from `toDir`: build context and additional contexts, ssh keys, env_file,
  * label_file, extends.file, develop.watch paths and bind-mount sources (compose's list).
  */
 export function rebaseServicePaths(service: Obj, fromDir: string, toDir: string): void {
-  const rebase = (p: string): string => {
-    if (p === "" || isRooted(p)) return p;
-    const rel = path.relative(toDir, path.resolve(fromDir, p));
-    return rel === "" ? "." : rel;
-  };
+  const rebase = (p: string): string => rebasePath(p, fromDir, toDir);
   const rebaseContext = (p: unknown): unknown => (typeof p === "string" && !isRemoteContext(p) ? rebase(p) : p);
 
   if (typeof service.build === "string") service.build = rebaseContext(service.build);

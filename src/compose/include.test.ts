@@ -104,6 +104,29 @@ describe("resolveInclude: resources", () => {
     expect(data.services).toEqual({ b: { image: "busybox", environment: ["ZOT=QIX"] } });
   });
 
+  it("rewrites the included project's relative paths to the includer's project directory", () => {
+    const data: Record<string, unknown> = { include: ["../lib/compose.yaml"] };
+    const included = {
+      services: {
+        cache: { image: "redis", volumes: ["./redis:/data", "named:/n"], env_file: "cache.env" },
+        app: { build: { dockerfile: "Dockerfile.dev" } },
+      },
+      secrets: { s: { file: "./s.txt" } },
+      configs: { c: { file: "/abs/c.txt" } },
+      volumes: { bound: { driver: "local", driver_opts: { o: "bind", type: "none", device: "./store" } } },
+    };
+    resolveInclude(data, ctx, loader({ "/lib/compose.yaml": included }, []), new DiagnosticBag());
+    expect(data).toEqual({
+      services: {
+        cache: { image: "redis", volumes: ["../lib/redis:/data", "named:/n"], env_file: "../lib/cache.env" },
+        app: { build: { dockerfile: "Dockerfile.dev", context: "../lib" } },
+      },
+      secrets: { s: { file: "../lib/s.txt" } },
+      configs: { c: { file: "/abs/c.txt" } },
+      volumes: { bound: { driver: "local", driver_opts: { o: "bind", type: "none", device: "../lib/store" } } },
+    });
+  });
+
   it("several includes add up in order", () => {
     const data: Record<string, unknown> = { include: ["a.yaml", { path: "b.yaml" }] };
     const projects = { "/p/a.yaml": { services: { a: { image: "a" } } }, "/p/b.yaml": { services: { b: { image: "b" } }, volumes: { v: null } } };

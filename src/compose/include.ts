@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { DiagnosticBag, KeyPath, Location } from "./diagnostics.js";
 import type { FileReader } from "./load-options.js";
+import { rebasePath, rebaseServicePaths } from "./extends.js";
 import { applyResets, cloneData, enforceUnique, isObject, mergeAt, setKey } from "./merge.js";
 
 /** What the loader must load for one `include` entry. */
@@ -124,7 +125,39 @@ function includeOne(
     if (bag.errors.length === before) bag.error("include.load", `cannot load included file ${main}`, { ...where([...at]), hint: "check that the file exists and is a compose file" });
     return;
   }
-  importResources(loaded.data, data, ctx, bag);
+  importResources(rebaseProject(loaded.data, pd, ctx.projectDir), data, ctx, bag);
+}
+
+/**
+ * The included project's relative paths start from its own directory; the includer's later
+ * stages resolve them from its project directory, so they are rewritten to match. Absolute
+ * paths (a loader that already resolved them) pass through unchanged.
+ */
+function rebaseProject(source: unknown, fromDir: string, toDir: string): unknown {
+  if (!isObject(source) || fromDir === toDir) return source;
+  const out = cloneData(source);
+  if (isObject(out.services)) {
+    for (const s of Object.values(out.services)) {
+      if (!isObject(s)) continue;
+      // compose gives a build without context its default "." inside the included project.
+      if (isObject(s.build) && s.build.context === undefined) s.build.context = ".";
+      rebaseServicePaths(s, fromDir, toDir);
+    }
+  }
+  for (const kind of ["secrets", "configs"] as const) {
+    const group = out[kind];
+    if (!isObject(group)) continue;
+    for (const r of Object.values(group)) if (isObject(r) && typeof r.file === "string") r.file = rebasePath(r.file, fromDir, toDir);
+  }
+  if (isObject(out.volumes)) {
+    for (const v of Object.values(out.volumes)) {
+      // A local volume bound to a host directory carries a path too (compose's rule: driver local, o=bind).
+      if (!isObject(v) || v.driver !== "local" || !isObject(v.driver_opts)) continue;
+      const opts = v.driver_opts;
+      if (opts.o === "bind" && typeof opts.device === "string") opts.device = rebasePath(opts.device, fromDir, toDir);
+    }
+  }
+  return out;
 }
 
 function stringList(v: unknown): string[] {
