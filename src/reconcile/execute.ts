@@ -1,0 +1,334 @@
+// Walks a Plan against the engine: one engine call per action, in dependency order, with bounded
+// parallelism, reporting every state change as an event. All decisions were made by the planner;
+// what is left here is the I/O and the waiting (health, completion) that only the engine can answer.
+import type { Project, ServiceConfig } from "../compose/types.js";
+import type { ContainerSummary } from "../engine/types.js";
+import { LABELS } from "../engine/types.js";
+import { containerSpec, networkLabels, volumeLabels, type ContainerCreateSpec, type EndpointSpec, type MountSpec } from "./container-spec.js";
+import type { EventSink, MoorEvent, ResourceKind, ResourceStatus } from "./events.js";
+import type { ObservedState } from "./observed-state.js";
+import type { ContainerRef, Plan, PlanAction } from "./plan-types.js";
+import { runDag } from "./run-dag.js";
+
+/** What the executor needs from an engine: the narrow port the Docker adapter implements. */
+export interface ExecutorEngine {
+  createNetwork(spec: NetworkCreateSpec): Promise<string>;
+  removeNetwork(name: string): Promise<void>;
+  createVolume(spec: VolumeCreateSpec): Promise<void>;
+  removeVolume(name: string): Promise<void>;
+  pullImage(ref: string, onProgress?: (text: string) => void): Promise<void>;
+  buildImage(spec: BuildSpec, onProgress?: (text: string) => void): Promise<void>;
+  removeImage(ref: string): Promise<void>;
+  createContainer(spec: ContainerCreateSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  stopContainer(id: string, timeoutSec?: number): Promise<void>;
+  removeContainer(id: string, opts: { force: boolean; volumes: boolean }): Promise<void>;
+  renameContainer(id: string, name: string): Promise<void>;
+  connectNetwork(network: string, containerId: string, endpoint?: EndpointSpec): Promise<void>;
+  disconnectNetwork(network: string, containerId: string, force?: boolean): Promise<void>;
+  listContainers(opts: { all: boolean; labels: string[] }): Promise<ContainerSummary[]>;
+  inspectContainer(id: string): Promise<{ state: { status: string; exitCode: number; health?: string; running: boolean } }>;
+  inspectImage(ref: string): Promise<{ id: string } | undefined>;
+}
+
+export interface NetworkCreateSpec {
+  Name: string;
+  Driver?: string;
+  Options?: Record<string, string>;
+  Internal?: boolean;
+  Attachable?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: { Driver?: string; Config?: Record<string, unknown>[]; Options?: Record<string, string> };
+  Labels: Record<string, string>;
+  CheckDuplicate?: boolean;
+}
+
+export interface VolumeCreateSpec {
+  Name: string;
+  Driver?: string;
+  DriverOpts?: Record<string, string>;
+  Labels: Record<string, string>;
+}
+
+export interface BuildSpec {
+  contextDir: string;
+  dockerfile?: string;
+  dockerfileInline?: string;
+  args?: Record<string, string>;
+  target?: string;
+  labels?: Record<string, string>;
+  network?: string;
+  extraHosts?: string[];
+  cacheFrom?: string[];
+  shmSize?: number;
+  tags: string[];
+  noCache?: boolean;
+  pull?: boolean;
+}
+
+export interface ExecuteContext {
+  project: Project;
+  observed: ObservedState;
+  configFiles: string[];
+  workingDir: string;
+  environmentFiles?: string[];
+  version: string;
+  /** At most this many engine calls at once. */
+  parallel: number;
+  onEvent: EventSink;
+  signal?: AbortSignal;
+  /** How long `wait-service` waits before giving up (ms); compose waits without limit, we fail loudly. */
+  waitTimeoutMs?: number;
+  /** Injected for tests of the waiting logic; real sleeps otherwise. */
+  sleep?: (ms: number) => Promise<void>;
+  noCache?: boolean;
+  buildArgs?: Record<string, string>;
+}
+
+/** A dependency that exited or turned unhealthy: an expected failure with the reason, not a hang. */
+export class DependencyFailedError extends Error {
+  readonly expected = true;
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+    this.name = "DependencyFailedError";
+  }
+}
+
+const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Runs the plan; resolves when every action is done, rejects (DagError) on the first failure. */
+export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: ExecuteContext): Promise<void> {
+  if (plan.errors.length > 0) throw new DependencyFailedError(plan.errors.join("; "));
+  const created = new Map<number, string>();
+  const emit = (kind: ResourceKind, name: string, status: ResourceStatus, done: boolean, extra: Partial<Extract<MoorEvent, { type: "resource" }>> = {}) =>
+    ctx.onEvent({ type: "resource", kind, name, status, done, ...extra });
+  const idOf = (ref: ContainerRef): string => {
+    if (ref.kind === "existing") return ref.id;
+    const id = created.get(ref.action);
+    if (id === undefined) throw new Error(`bug: container ${ref.name} was used before action #${ref.action} created it`);
+    return id;
+  };
+  const services = ctx.project.services;
+  const stopTimeout = (service: ServiceConfig | undefined, explicit: number | undefined): number | undefined => {
+    if (explicit !== undefined) return explicit;
+    const grace = service?.stop_grace_period;
+    return grace === undefined ? undefined : Math.ceil(goSeconds(grace));
+  };
+
+  const run = async (a: PlanAction): Promise<void> => {
+    switch (a.kind) {
+      case "create-network": {
+        emit("network", a.name, "Creating", false);
+        const c = a.config;
+        const spec: NetworkCreateSpec = {
+          Name: a.name,
+          Driver: c.driver,
+          Options: c.driver_opts,
+          Internal: c.internal,
+          Attachable: c.attachable,
+          EnableIPv6: c.enable_ipv6,
+          IPAM: c.ipam ? { Driver: c.ipam.driver, Config: c.ipam.config?.map(ipamPool), Options: c.ipam.options } : undefined,
+          Labels: networkLabels(ctx.project.name, a.key, c, ctx.version),
+          CheckDuplicate: true,
+        };
+        await engine.createNetwork(spec);
+        emit("network", a.name, "Created", true);
+        return;
+      }
+      case "remove-network":
+        emit("network", a.name, "Removing", false);
+        await engine.removeNetwork(a.name);
+        emit("network", a.name, "Removed", true);
+        return;
+      case "create-volume":
+        emit("volume", a.name, "Creating", false);
+        await engine.createVolume({
+          Name: a.name,
+          Driver: a.config.driver,
+          DriverOpts: a.config.driver_opts,
+          Labels: volumeLabels(ctx.project.name, a.key, a.config, ctx.version),
+        });
+        emit("volume", a.name, "Created", true);
+        return;
+      case "remove-volume":
+        emit("volume", a.name, "Removing", false);
+        await engine.removeVolume(a.name);
+        emit("volume", a.name, "Removed", true);
+        return;
+      case "pull-image":
+        emit("image", a.image, "Pulling", false);
+        await engine.pullImage(a.image, (text) => ctx.onEvent({ type: "progress", kind: "image", name: a.image, text }));
+        emit("image", a.image, "Pulled", true);
+        return;
+      case "build-image": {
+        const svc = services[a.service];
+        const build = svc?.build;
+        if (!build) throw new Error(`bug: ${a.service} has no build section`);
+        emit("image", a.image, "Building", false);
+        const args: Record<string, string> = {};
+        for (const [k, v] of Object.entries(build.args ?? {})) if (v !== null) args[k] = v;
+        Object.assign(args, ctx.buildArgs ?? {});
+        await engine.buildImage(
+          {
+            contextDir: build.context,
+            dockerfile: build.dockerfile,
+            dockerfileInline: build.dockerfile_inline,
+            args,
+            target: build.target,
+            labels: { ...(build.labels ?? {}), [LABELS.project]: ctx.project.name, [LABELS.service]: a.service },
+            network: build.network,
+            extraHosts: Object.entries(build.extra_hosts ?? {}).flatMap(([h, ips]) => ips.map((ip) => `${h}:${ip}`)),
+            cacheFrom: build.cache_from,
+            shmSize: build.shm_size,
+            tags: [a.image, ...(build.tags ?? [])],
+            noCache: ctx.noCache ?? build.no_cache,
+            pull: build.pull,
+          },
+          (text) => ctx.onEvent({ type: "progress", kind: "image", name: a.image, text }),
+        );
+        emit("image", a.image, "Built", true);
+        return;
+      }
+      case "remove-image":
+        emit("image", a.image, "Removing", false);
+        await engine.removeImage(a.image);
+        emit("image", a.image, "Removed", true);
+        return;
+      case "create-container": {
+        const svc = services[a.service];
+        if (!svc) throw new Error(`bug: no service ${a.service}`);
+        emit("container", a.name, a.replaces ? "Recreate" : "Creating", false);
+        const image = await engine.inspectImage(svc.image ?? `${ctx.project.name}-${svc.name}`);
+        const spec = containerSpec(ctx.project, svc, a.number, {
+          configFiles: ctx.configFiles,
+          workingDir: ctx.workingDir,
+          environmentFiles: ctx.environmentFiles,
+          version: ctx.version,
+          imageId: image?.id,
+          replaces: a.replaces,
+          name: a.name,
+        });
+        if (a.inheritVolumesFrom) inheritAnonymousVolumes(spec, svc, ctx.observed, a.inheritVolumesFrom);
+        const id = await engine.createContainer(spec);
+        created.set(a.id, id);
+        for (const extra of spec.extraNetworks) await engine.connectNetwork(extra.network, id, extra.endpoint);
+        emit("container", a.name, a.replaces ? "Recreated" : "Created", true);
+        return;
+      }
+      case "start-container":
+        emit("container", a.container.name, "Starting", false);
+        await engine.startContainer(idOf(a.container));
+        emit("container", a.container.name, "Started", true);
+        return;
+      case "stop-container":
+        emit("container", a.container.name, "Stopping", false);
+        await engine.stopContainer(idOf(a.container), stopTimeout(services[a.service], a.timeout));
+        emit("container", a.container.name, "Stopped", true);
+        return;
+      case "remove-container":
+        emit("container", a.container.name, "Removing", false);
+        await engine.removeContainer(idOf(a.container), { force: true, volumes: a.removeAnonymousVolumes });
+        emit("container", a.container.name, "Removed", true);
+        return;
+      case "rename-container":
+        await engine.renameContainer(idOf(a.container), a.to);
+        return;
+      case "connect-network":
+        await engine.connectNetwork(a.network, idOf(a.container));
+        return;
+      case "disconnect-network":
+        await engine.disconnectNetwork(a.network, idOf(a.container), true);
+        return;
+      case "wait-service":
+        await waitForService(engine, ctx, a.service, a.condition, emit);
+        return;
+    }
+  };
+
+  await runDag(
+    plan.actions.map((a) => ({ id: String(a.id), deps: a.deps.map(String), payload: a })),
+    (task) => run(task.payload),
+    { concurrency: ctx.parallel, signal: ctx.signal },
+  );
+}
+
+/** Seconds in a Go duration string as the normalized project carries them ("1m30s"). */
+function goSeconds(text: string): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, "µs": 1e-6, ns: 1e-9 };
+  let total = 0;
+  for (const m of text.matchAll(/([\d.]+)(h|ms|m|s|us|µs|ns)/g)) total += Number(m[1]) * (units[m[2]!] ?? 0);
+  return total;
+}
+
+function ipamPool(pool: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (pool.subnet !== undefined) out.Subnet = pool.subnet;
+  if (pool.ip_range !== undefined) out.IPRange = pool.ip_range;
+  if (pool.gateway !== undefined) out.Gateway = pool.gateway;
+  if (pool.aux_addresses !== undefined) out.AuxiliaryAddresses = pool.aux_addresses;
+  return out;
+}
+
+/** A recreated container keeps the old one's anonymous volumes, as compose does (`-V` renews them). */
+function inheritAnonymousVolumes(spec: ContainerCreateSpec, svc: ServiceConfig, observed: ObservedState, fromId: string): void {
+  const old = [...observed.services.values()].flat().find((c) => c.id === fromId);
+  if (!old) return;
+  const anonymousTargets = new Set((svc.volumes ?? []).filter((v) => v.type === "volume" && !v.source).map((v) => v.target));
+  const inherited: MountSpec[] = [];
+  for (const m of old.summary.mounts) {
+    if (m.type === "volume" && m.name && anonymousTargets.has(m.destination)) inherited.push({ Type: "volume", Source: m.name, Target: m.destination });
+  }
+  if (inherited.length === 0) return;
+  const hc = spec.body.HostConfig;
+  hc.Mounts = [...(hc.Mounts ?? []).filter((m) => !(m.Type === "volume" && !m.Source && anonymousTargets.has(m.Target))), ...inherited];
+  hc.Binds = hc.Binds?.filter((b) => !anonymousTargets.has(b));
+}
+
+/** Waits until every container of `service` meets the condition; fails fast on exit or unhealthy. */
+async function waitForService(
+  engine: ExecutorEngine,
+  ctx: ExecuteContext,
+  service: string,
+  condition: "service_started" | "service_healthy" | "service_completed_successfully",
+  emit: (kind: ResourceKind, name: string, status: ResourceStatus, done: boolean, extra?: { detail?: string }) => void,
+): Promise<void> {
+  const sleep = ctx.sleep ?? sleepReal;
+  const deadline = Date.now() + (ctx.waitTimeoutMs ?? 10 * 60_000);
+  const labels = [`${LABELS.project}=${ctx.project.name}`, `${LABELS.service}=${service}`, `${LABELS.oneoff}=False`];
+  let announced = false;
+  for (let attempt = 0; ; attempt++) {
+    if (ctx.signal?.aborted) throw new DependencyFailedError(`interrupted while waiting for ${service}`);
+    const containers = await engine.listContainers({ all: true, labels });
+    if (containers.length === 0) throw new DependencyFailedError(`service ${service} has no container to wait for`);
+    let ready = true;
+    for (const c of containers) {
+      if (!announced) emit("container", c.name, "Waiting", false);
+      if (condition === "service_completed_successfully") {
+        if (c.state === "running" || c.state === "created" || c.state === "restarting") ready = false;
+        else {
+          const info = await engine.inspectContainer(c.id);
+          if (info.state.exitCode !== 0) {
+            throw new DependencyFailedError(`service ${service} didn't complete successfully: exit ${info.state.exitCode}`, `see \`moor logs ${service}\``);
+          }
+        }
+      } else {
+        if (c.state === "exited" || c.state === "dead") {
+          const info = await engine.inspectContainer(c.id);
+          throw new DependencyFailedError(`dependency ${service} exited (code ${info.state.exitCode}) before it was ${condition === "service_healthy" ? "healthy" : "running"}`, `see \`moor logs ${service}\``);
+        }
+        if (condition === "service_healthy") {
+          if (c.health === undefined) throw new DependencyFailedError(`dependency ${service} has no healthcheck, so it can never be healthy`, "add a healthcheck to it, or use `condition: service_started`");
+          if (c.health === "unhealthy") throw new DependencyFailedError(`dependency ${service} failed to start: container ${c.name} is unhealthy`, `see \`moor logs ${service}\``);
+          if (c.health !== "healthy") ready = false;
+        } else if (c.state !== "running") ready = false;
+      }
+    }
+    announced = true;
+    if (ready) {
+      for (const c of containers) emit("container", c.name, condition === "service_healthy" ? "Healthy" : condition === "service_completed_successfully" ? "Exited" : "Running", true);
+      return;
+    }
+    if (Date.now() > deadline) throw new DependencyFailedError(`timed out waiting for ${service} to be ${condition.replace(/^service_/, "").replace(/_/g, " ")}`);
+    await sleep(Math.min(100 * 2 ** Math.min(attempt, 4), 1000));
+  }
+}
