@@ -168,10 +168,10 @@ services:
     const { data, bag } = run(["services:", "  a:", "    tty: \"yes\"", "    privileged: 'off'", ""].join("\n"));
     expect((data.services as Record<string, unknown>).a).toEqual({ tty: true, privileged: false });
     expect(bag.warnings.map((w) => [w.code, w.message, w.location?.line, w.location?.col])).toEqual([
-      ["cast.yaml11-boolean", '"off" for boolean is not supported by YAML 1.2, please use `false`', 4, 17],
       ["cast.yaml11-boolean", '"yes" for boolean is not supported by YAML 1.2, please use `true`', 3, 10],
+      ["cast.yaml11-boolean", '"off" for boolean is not supported by YAML 1.2, please use `false`', 4, 17],
     ]);
-    expect(bag.warnings[0]?.path).toEqual(["services", "a", "privileged"]);
+    expect(bag.warnings[1]?.path).toEqual(["services", "a", "privileged"]);
   });
 
   it("leaves values that are already typed and tolerates odd shapes", () => {

@@ -113,34 +113,48 @@ export function castBool(s: string): { value: boolean; legacy: boolean } | undef
   }
 }
 
-/** Converts strings at typed paths (CAST_RULES) to numbers and booleans, in place. */
-export function castTypedValues(doc: ParsedDocument, bag: DiagnosticBag, rules: readonly CastRule[] = CAST_RULES): void {
-  for (const rule of rules) {
-    visit(doc.data, rule, 0, [], (value, path) => convert(value, path, rule.kind, doc, bag));
-  }
+/** The rules as a tree keyed by path part, so the document is walked once for all of them. */
+interface RuleNode {
+  kind?: CastKind;
+  readonly children: Map<string, RuleNode>;
 }
 
-type Convert = (value: string, path: KeyPath) => unknown;
-
-/** Follows one rule's pattern through the data, replacing the strings it ends on. */
-function visit(node: unknown, rule: CastRule, depth: number, path: (string | number)[], convert: Convert): void {
-  const part = rule.path[depth]!;
-  const last = depth === rule.path.length - 1;
-  const step = (container: Record<string, unknown> | unknown[], key: string | number): void => {
-    const child = (container as Record<string | number, unknown>)[key];
-    const childPath = [...path, key];
-    if (last) {
-      if (typeof child === "string") (container as Record<string | number, unknown>)[key] = convert(child, childPath);
-    } else visit(child, rule, depth + 1, childPath, convert);
-  };
-  if (Array.isArray(node)) {
-    if (part !== "*" && part !== "[]") return;
-    for (let i = 0; i < node.length; i++) step(node, i);
-  } else if (node !== null && typeof node === "object") {
-    const obj = node as Record<string, unknown>;
-    if (part === "*") for (const key of Object.keys(obj)) step(obj, key);
-    else if (part !== "[]" && Object.hasOwn(obj, part)) step(obj, part);
+function buildTree(rules: readonly CastRule[]): RuleNode {
+  const root: RuleNode = { children: new Map() };
+  for (const rule of rules) {
+    let node = root;
+    for (const part of rule.path) {
+      let next = node.children.get(part);
+      if (!next) node.children.set(part, (next = { children: new Map() }));
+      node = next;
+    }
+    node.kind = rule.kind;
   }
+  return root;
+}
+
+const DEFAULT_TREE = buildTree(CAST_RULES);
+
+/** Converts strings at typed paths (CAST_RULES) to numbers and booleans, in place. */
+export function castTypedValues(doc: ParsedDocument, bag: DiagnosticBag, rules: readonly CastRule[] = CAST_RULES): void {
+  const tree = rules === CAST_RULES ? DEFAULT_TREE : buildTree(rules);
+  const walk = (node: unknown, rule: RuleNode, path: (string | number)[]): void => {
+    if (node === null || typeof node !== "object") return;
+    const container = node as Record<string | number, unknown>;
+    const keys: (string | number)[] = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
+    for (const key of keys) {
+      // `*` matches any key or index, `[]` only an index, a name only that key.
+      const matches = [rule.children.get("*"), typeof key === "number" ? rule.children.get("[]") : rule.children.get(key)];
+      for (const next of matches) {
+        if (!next) continue;
+        const childPath = [...path, key];
+        const child = container[key];
+        if (next.kind !== undefined && typeof child === "string") container[key] = convert(child, childPath, next.kind, doc, bag);
+        else if (next.children.size > 0) walk(child, next, childPath);
+      }
+    }
+  };
+  walk(doc.data, tree, []);
 }
 
 function convert(value: string, path: KeyPath, kind: CastKind, doc: ParsedDocument, bag: DiagnosticBag): unknown {
