@@ -57,12 +57,22 @@ export function serviceConfigHash(service: ServiceConfig): string {
   return sha256(canonicalJson(serviceHashInput(service)));
 }
 
-/** The config hash moor writes on the networks it creates. */
-export function networkConfigHash(network: NetworkConfig): string {
-  return sha256(canonicalJson(prune(network)));
+/** The part of a network's configuration its hash covers; also what moor stores for diffs. */
+export function networkHashInput(network: NetworkConfig): Record<string, unknown> {
+  return prune(network) as Record<string, unknown>;
 }
 
-/** The config hash moor writes on the volumes it creates; a missing driver is "local", as the engine records it. */
+/** The part of a volume's configuration its hash covers; a missing driver is "local", as the engine records it. */
+export function volumeHashInput(volume: VolumeConfig): Record<string, unknown> {
+  return prune({ ...volume, driver: volume.driver ?? "local" }) as Record<string, unknown>;
+}
+
+/** The config hash moor writes on the networks it creates. */
+export function networkConfigHash(network: NetworkConfig): string {
+  return sha256(canonicalJson(networkHashInput(network)));
+}
+
+/** The config hash moor writes on the volumes it creates. */
 export function volumeConfigHash(volume: VolumeConfig): string {
-  return sha256(canonicalJson(prune({ ...volume, driver: volume.driver ?? "local" })));
+  return sha256(canonicalJson(volumeHashInput(volume)));
 }

@@ -2,9 +2,9 @@
 // (API v1.41: one network endpoint at create time, the others connected afterwards). Pure: every
 // name it needs (networks, volumes, containers of other services) is derived from the Project, so
 // the executor only adds the engine calls.
-import type { DeviceRequest, NetworkConfig, Project, ServiceConfig, ServiceVolumeConfig } from "../compose/types.js";
+import type { DeviceRequest, NetworkConfig, Project, ServiceConfig, ServiceVolumeConfig, VolumeConfig } from "../compose/types.js";
 import { LABELS } from "../engine/types.js";
-import { canonicalJson, serviceConfigHash, serviceHashInput } from "./config-hash.js";
+import { canonicalJson, networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
 import { MOOR_CONFIG_LABEL } from "./observed-state.js";
 
 /** One network endpoint of the create call (`NetworkingConfig.EndpointsConfig[name]`) or of a connect call. */
@@ -342,6 +342,30 @@ export function containerLabels(project: Project, service: ServiceConfig, number
   if (ctx.replaces) labels[LABELS.replace] = ctx.replaces;
   labels[MOOR_CONFIG_LABEL] = canonicalJson(serviceHashInput(service));
   return labels;
+}
+
+/** The labels of a network moor creates: compose's, its config hash, and moor's config label for diffs. */
+export function networkLabels(projectName: string, key: string, network: NetworkConfig, version: string): Record<string, string> {
+  return {
+    ...(network.labels ?? {}),
+    [LABELS.project]: projectName,
+    [LABELS.network]: key,
+    [LABELS.version]: version,
+    [LABELS.configHash]: networkConfigHash(network),
+    [MOOR_CONFIG_LABEL]: canonicalJson(networkHashInput(network)),
+  };
+}
+
+/** The labels of a volume moor creates, as for networks. */
+export function volumeLabels(projectName: string, key: string, volume: VolumeConfig, version: string): Record<string, string> {
+  return {
+    ...(volume.labels ?? {}),
+    [LABELS.project]: projectName,
+    [LABELS.volume]: key,
+    [LABELS.version]: version,
+    [LABELS.configHash]: volumeConfigHash(volume),
+    [MOOR_CONFIG_LABEL]: canonicalJson(volumeHashInput(volume)),
+  };
 }
 
 /** Translates one container of a service into the engine's create call. */

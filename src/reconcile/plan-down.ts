@@ -4,6 +4,7 @@
 import type { Project } from "../compose/types.js";
 import { buildProjectGraph, serviceGraph } from "../graph/project-graph.js";
 import { teardownOrder } from "../graph/topo-sort.js";
+import { LABELS } from "../engine/types.js";
 import { networksByPriority, projectNetwork, serviceImage } from "./container-spec.js";
 import type { ObservedContainer, ObservedState } from "./observed-state.js";
 import { PlanBuilder } from "./plan-types.js";
@@ -25,8 +26,21 @@ const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const isUp = (c: ObservedContainer): boolean => c.state === "running" || c.state === "restarting" || c.state === "paused";
 
 /** The services to take down, dependants before their dependencies. */
-function teardownServices(project: Project | undefined, observed: ObservedState): string[] {
-  if (!project) return [...observed.services.keys()].sort(byName);
+function teardownServices(project: Project | undefined, observed: ObservedState, dependsOn: (service: string) => string[]): string[] {
+  if (!project) {
+    // Dependants first: repeatedly take the services nothing left depends on, in name order.
+    const left = new Set(observed.services.keys());
+    const order: string[] = [];
+    while (left.size > 0) {
+      const free = [...left].filter((s) => ![...left].some((o) => o !== s && dependsOn(o).includes(s))).sort(byName);
+      const next = free.length > 0 ? free : [...left].sort(byName).slice(0, 1);
+      for (const s of next) {
+        order.push(s);
+        left.delete(s);
+      }
+    }
+    return order;
+  }
   try {
     return teardownOrder(serviceGraph(buildProjectGraph(project))).map((id) => id.slice("service:".length));
   } catch {
@@ -71,10 +85,17 @@ export function planDown(project: Project | undefined, observed: ObservedState, 
     removals.push(b.add({ kind: "remove-container", service: c.service, container: ref, removeAnonymousVolumes: removeVolumes, cause: why, deps: [stop ?? 0, ...after].filter((d) => d > 0) }));
   };
 
-  const dependantsOf = (service: string): string[] =>
-    project ? Object.entries(project.services).filter(([, s]) => s.depends_on?.[service] !== undefined).map(([n]) => n) : [];
+  // Without a compose file the containers' depends_on labels still give the order, as compose reads them.
+  const labelDeps = new Map<string, string[]>();
+  for (const c of [...observed.services.values()].flat()) {
+    const deps = (c.summary.labels[LABELS.dependsOn] ?? "").split(",").filter((d) => d !== "").map((d) => d.split(":")[0] ?? d);
+    labelDeps.set(c.service, deps);
+  }
+  const dependsOn = (service: string): string[] => (project ? Object.keys(project.services[service]?.depends_on ?? {}) : (labelDeps.get(service) ?? []));
+  const services = project ? Object.keys(project.services) : [...observed.services.keys()];
+  const dependantsOf = (service: string): string[] => services.filter((s) => dependsOn(s).includes(service));
 
-  for (const service of teardownServices(project, observed)) {
+  for (const service of teardownServices(project, observed, dependsOn)) {
     if (chosen && !chosen.has(service)) continue;
     const after = dependantsOf(service).flatMap((d) => stops.get(d) ?? []);
     for (const c of observed.services.get(service) ?? []) takeDown(c, "down", after);

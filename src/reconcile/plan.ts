@@ -6,7 +6,7 @@ import type { ImageSummary, NetworkSummary, VolumeSummary } from "../engine/type
 import { LABELS } from "../engine/types.js";
 import { buildProjectGraph, serviceGraph, serviceReferences, volumesFromTarget, referencedService } from "../graph/project-graph.js";
 import { topologicalOrder } from "../graph/topo-sort.js";
-import { networkConfigHash, serviceConfigHash, serviceHashInput, volumeConfigHash } from "./config-hash.js";
+import { networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
 import { containerName, networksByPriority, projectNetwork, serviceImage } from "./container-spec.js";
 import { MOOR_CONFIG_LABEL } from "./observed-state.js";
 import type { ObservedContainer, ObservedState } from "./observed-state.js";
@@ -128,7 +128,7 @@ function resourceChanges(labels: Record<string, string>, wanted: unknown, observ
   const recorded = labels[MOOR_CONFIG_LABEL];
   if (recorded === undefined) return observable();
   try {
-    const changes = diffConfigs(JSON.parse(recorded), JSON.parse(JSON.stringify(wanted)));
+    const changes = diffConfigs(JSON.parse(recorded), wanted);
     return changes.length > 0 ? changes : ["recorded configuration differs"];
   } catch (e) {
     // A label that is not JSON was not written by this version of moor: say so rather than guess.
@@ -259,7 +259,7 @@ class UpPlanner {
       }
       const hash = live.labels[LABELS.configHash] ?? "";
       if (hash === "" || hash === networkConfigHash(cfg)) continue;
-      const changes = resourceChanges(live.labels, cfg, () => networkObservableDiff(cfg, live));
+      const changes = resourceChanges(live.labels, networkHashInput(cfg), () => networkObservableDiff(cfg, live));
       if (changes.length === 0) continue;
       this.recreateNetwork(key, cfg, live, changes);
     }
@@ -324,7 +324,7 @@ class UpPlanner {
       }
       const hash = live.labels[LABELS.configHash] ?? "";
       if (hash === "" || hash === volumeConfigHash(cfg)) continue;
-      const changes = resourceChanges(live.labels, { ...cfg, driver: cfg.driver ?? "local" }, () => volumeObservableDiff(cfg, live));
+      const changes = resourceChanges(live.labels, volumeHashInput(cfg), () => volumeObservableDiff(cfg, live));
       if (changes.length === 0) continue;
       diverged.push(key);
       this.recreateVolume(key, cfg, live, changes);
@@ -445,6 +445,12 @@ class UpPlanner {
       const missing = networksByPriority(svc).filter((k) => !svc.network_mode && c.summary.networks[projectNetwork(this.project, k).name] === undefined);
       if (missing.length > 0) return { container: c, reason: { cause: `not connected to network ${missing.join(", ")}` } };
     }
+    // The hash names volumes by key; a volume renamed under the same key only shows in the mounts.
+    const unmounted = (svc.volumes ?? [])
+      .filter((v) => v.type === "volume" && v.source && this.project.volumes?.[v.source])
+      .map((v) => this.project.volumes?.[v.source as string]?.name as string)
+      .filter((name) => !c.summary.mounts.some((m) => m.type === "volume" && m.name === name));
+    if (unmounted.length > 0) return { container: c, reason: { cause: `volume ${unmounted.join(", ")} is not mounted` } };
     return { container: c };
   }
 
