@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DiagnosticBag, type KeyPath } from "./diagnostics.js";
-import { applyResets, enforceUnique, mergeAt, mergeDocuments, portKey, volumeTarget } from "./merge.js";
+import { applyResets, enforceUnique, keyValueMapping, mergeAt, mergeDocuments, portKey, volumeTarget } from "./merge.js";
 import { parseComposeYaml } from "./source.js";
 
 const svc = (s: unknown): unknown => ({ services: { web: s } });
@@ -161,5 +162,56 @@ describe("merge helpers", () => {
 
   it("enforceUnique leaves unkeyed sequences alone", () => {
     expect(enforceUnique(svc({ security_opt: ["a", "a"], cap_add: ["A", "A"] }))).toEqual(svc({ security_opt: ["a", "a"], cap_add: ["A"] }));
+  });
+});
+
+describe("merge properties", () => {
+  const key = fc.constantFrom("A", "B", "C", "D_1", "e");
+  const value = fc.option(fc.string({ maxLength: 5 }).filter((v) => !v.includes("\n")), { nil: null });
+  const envMap = fc.dictionary(key, value, { maxKeys: 5 });
+  // The same variables in either form: a mapping, or a KEY=VALUE list (a null value is a bare KEY).
+  const envForm = envMap.chain((m) =>
+    fc.constantFrom<unknown>(
+      m,
+      Object.entries(m).map(([k, v]) => (v === null ? k : `${k}=${v}`)),
+    ).map((form) => ({ map: m, form })),
+  );
+
+  it("environment in any form merges like assigning the later map over the earlier", () => {
+    fc.assert(
+      fc.property(envForm, envForm, (base, over) => {
+        const got = mergeDocuments(svc({ environment: base.form }), { data: svc({ environment: over.form }), resets: [], overrides: [] }) as {
+          services: { web: { environment: unknown } };
+        };
+        expect(keyValueMapping(got.services.web.environment)).toEqual({ ...base.map, ...over.map });
+      }),
+    );
+  });
+
+  it("ports end up unique by address and keep every overlay entry", () => {
+    const port = fc.tuple(fc.constantFrom("", "127.0.0.1:"), fc.integer({ min: 80, max: 83 }), fc.integer({ min: 80, max: 83 }), fc.constantFrom("", "/udp")).map(
+      ([ip, p, t, proto]) => `${ip}${p}:${t}${proto}`,
+    );
+    fc.assert(
+      fc.property(fc.array(port, { maxLength: 6 }), fc.array(port, { maxLength: 6 }), (base, over) => {
+        const got = (mergeDocuments(svc({ ports: base }), { data: svc({ ports: over }), resets: [], overrides: [] }) as { services: { web: { ports: string[] } } }).services.web.ports;
+        const keys = got.map(portKey);
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const p of over) expect(got).toContain(p);
+        expect(new Set(keys)).toEqual(new Set([...base, ...over].map(portKey)));
+      }),
+    );
+  });
+
+  it("merging an empty overlay only deduplicates, and never touches the inputs", () => {
+    const doc = fc.record({ services: fc.dictionary(fc.constantFrom("a", "b"), fc.record({ image: fc.string(), dns: fc.array(fc.constantFrom("1", "2")) })) });
+    fc.assert(
+      fc.property(doc, (base) => {
+        const before = JSON.stringify(base);
+        const got = mergeDocuments(base, { data: {}, resets: [], overrides: [] });
+        expect(JSON.stringify(base)).toBe(before);
+        expect(got).toEqual(enforceUnique(structuredClone(base)));
+      }),
+    );
   });
 });
