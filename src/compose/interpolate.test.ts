@@ -224,6 +224,13 @@ describe("interpolateString: properties", () => {
     );
   });
 
+  it("stays linear on one long line of many tokens", () => {
+    const started = performance.now();
+    const r = interpolateString("${UNSET:-x}".repeat(100_000), lookup);
+    expect(r).toEqual({ value: "x".repeat(100_000), unset: [] });
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
   it("points a failure at a dollar of the input", () => {
     fc.assert(
       fc.property(text, (s) => {

@@ -69,22 +69,29 @@ function operatorAt(s: string, i: number): Operator | undefined {
 }
 
 /**
- * Where the first `{` of `s` (a `${...` token) is closed. Compose counts braces and skips the
- * character after every `{` (so `{}` inside an argument does not close it); -1 when unbalanced.
+ * Where the `${NAME<op>…}` token that starts at `dollar` ends (the index of its `}`), or -1.
+ * Compose's pattern takes the argument greedily up to the last `}` on the line, then cuts it at
+ * the brace that closes the first `{`, counting braces and skipping the character after every
+ * `{` (so `${A:-{}}` keeps `{}`); with no such brace, the last `}` of the line ends it.
+ * One forward scan, so long lines with many tokens stay linear.
  */
-function firstClosingBrace(s: string): number {
+function tokenEnd(s: string, dollar: number, argStart: number): number {
   let open = 0;
-  for (let i = 0; i < s.length; i++) {
+  let lastBrace = -1;
+  for (let i = dollar; i < s.length && s[i] !== "\n"; i++) {
     if (s[i] === "}") {
+      lastBrace = i;
       open--;
       if (open === 0) return i;
     }
     if (s[i] === "{") {
       open++;
+      if (s[i + 1] === "\n") break;
       i++;
+      if (s[i] === "}") lastBrace = i;
     }
   }
-  return -1;
+  return lastBrace >= argStart ? lastBrace : -1;
 }
 
 function syntaxError(s: string, at: number): Failure {
@@ -143,18 +150,12 @@ function substitute(s: string, base: number, lookup: Lookup, unset: string[]): s
     }
     const op = operatorAt(s, end);
     if (op === undefined) throw syntaxError(s, dollar).withBase(base);
-    // Compose's pattern takes the argument greedily up to the last `}` on the line, then
-    // cuts it at the brace that closes the first `{`; what follows is read as ordinary text.
-    const lineEnd = s.indexOf("\n", end);
-    const lastBrace = s.lastIndexOf("}", lineEnd === -1 ? s.length - 1 : lineEnd - 1);
-    if (lastBrace < end + op.length) throw syntaxError(s, dollar).withBase(base);
-    const token = s.slice(dollar, lastBrace + 1);
-    const close = firstClosingBrace(token);
-    const tokenEnd = close === -1 ? token.length - 1 : close;
     const argStart = end + op.length;
-    const arg = s.slice(argStart, dollar + tokenEnd);
-    out += apply(name, op, arg, base + argStart, base + dollar, lookup, unset);
-    i = dollar + tokenEnd + 1;
+    const close = tokenEnd(s, dollar, argStart);
+    if (close === -1) throw syntaxError(s, dollar).withBase(base);
+    // What follows the token is ordinary text again, even when the argument held more braces.
+    out += apply(name, op, s.slice(argStart, close), base + argStart, base + dollar, lookup, unset);
+    i = close + 1;
   }
   return out;
 }
@@ -225,21 +226,17 @@ export function variablesOf(input: string): VariableUse[] {
       continue;
     }
     const op = operatorAt(input, end);
-    const lineEnd = input.indexOf("\n", end);
-    const lastBrace = input.lastIndexOf("}", lineEnd === -1 ? input.length - 1 : lineEnd - 1);
-    if (op === undefined || lastBrace < end + op.length) {
+    const close = op === undefined ? -1 : tokenEnd(input, dollar, end + op.length);
+    if (op === undefined || close === -1) {
       i = end;
       continue;
     }
-    const token = input.slice(dollar, lastBrace + 1);
-    const close = firstClosingBrace(token);
-    const tokenEnd = close === -1 ? token.length - 1 : close;
-    const arg = input.slice(end + op.length, dollar + tokenEnd);
+    const arg = input.slice(end + op.length, close);
     if (op === ":?" || op === "?") out.push({ name, required: true });
     else if (op === ":-" || op === "-") out.push({ name, default: arg, required: false });
     else out.push({ name, alternate: arg, required: false });
     if (op !== ":?" && op !== "?") out.push(...variablesOf(arg));
-    i = dollar + tokenEnd + 1;
+    i = close + 1;
   }
   return out;
 }
