@@ -1,0 +1,42 @@
+// The plain renderer: one line per state change, as `docker compose --progress plain` prints them
+// (" Container demo-web-1  Started"), stable for CI logs. No ink here: plain output must stay cheap.
+import type { MoorEvent } from "../reconcile/events.js";
+
+const KIND_WORD: Record<string, string> = {
+  network: "Network",
+  volume: "Volume",
+  container: "Container",
+  image: "Image",
+  service: "Service",
+  secret: "Secret",
+  config: "Config",
+};
+
+/** Formats one event as a plain line, or undefined for events plain output leaves out. */
+export function plainLine(event: MoorEvent): string | undefined {
+  switch (event.type) {
+    case "resource":
+      return ` ${KIND_WORD[event.kind] ?? event.kind} ${event.name}  ${event.status}${event.detail ? ` ${event.detail}` : ""}`;
+    case "warning":
+      return `WARN ${event.message}`;
+    case "info":
+      return event.message;
+    case "summary":
+      return undefined;
+    case "progress":
+      return undefined;
+  }
+}
+
+/** A sink that writes plain lines to a stream. */
+export function plainRenderer(out: NodeJS.WritableStream): (event: MoorEvent) => void {
+  return (event) => {
+    const line = plainLine(event);
+    if (line !== undefined) out.write(`${line}\n`);
+  };
+}
+
+/** A sink for `--progress json`: one JSON object per line. */
+export function jsonRenderer(out: NodeJS.WritableStream, now: () => number = Date.now): (event: MoorEvent) => void {
+  return (event) => out.write(`${JSON.stringify({ time: new Date(now()).toISOString(), ...event })}\n`);
+}
