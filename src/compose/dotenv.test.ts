@@ -93,6 +93,14 @@ describe("parseDotenv: whole files", () => {
     expect(vars).toEqual({ A: "1", B: "2" });
   });
 
+  it("treats names like __proto__ and constructor as ordinary names", () => {
+    const { vars } = parse("__proto__=x\nconstructor=y\nZ=${constructor}");
+    expect(Object.keys(vars)).toEqual(["__proto__", "constructor", "Z"]);
+    expect([vars.__proto__, vars.constructor, vars.Z]).toEqual(["x", "y", "y"]);
+    const bag = new DiagnosticBag();
+    expect(Object.keys(parseRawEnv("f", "__proto__=1", none, bag))).toEqual(["__proto__"]);
+  });
+
   it("a later line overrides an earlier one", () => {
     expect(parse("A=1\nA=2").vars).toEqual({ A: "2" });
   });

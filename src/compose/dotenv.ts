@@ -28,6 +28,11 @@ class LineMap {
 
 const BOM = "\uFEFF";
 
+/** A map of variables with no prototype, so names like `__proto__` or `constructor` are ordinary keys. */
+function variables(base: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, base);
+}
+
 /** Spaces that do not end a line, as compose's parser counts them. */
 function isInlineSpace(c: string | undefined): boolean {
   return c === " " || c === "\t" || c === "\v" || c === "\f" || c === "\r" || c === "\u0085" || c === "\u00a0";
@@ -59,7 +64,7 @@ export function parseDotenv(
   bag: DiagnosticBag,
   base: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  const out: Record<string, string> = { ...base };
+  const out = variables(base);
   const src = text.startsWith(BOM) ? text.slice(1) : text;
   const lines = new LineMap(file, src);
   const resolve: Lookup = (name) => lookup(name) ?? (Object.hasOwn(out, name) ? out[name] : undefined);
@@ -260,7 +265,7 @@ export function parseRawEnv(
   bag: DiagnosticBag,
   base: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  const out: Record<string, string> = { ...base };
+  const out = variables(base);
   const lines = text.split("\n");
   for (let n = 0; n < lines.length; n++) {
     let raw = lines[n]!.replace(/\r$/, "");
