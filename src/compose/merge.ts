@@ -112,7 +112,27 @@ const RULES: ReadonlyArray<readonly [string, Rule]> = [
   ["services.*.ulimits.*", "replace"],
 ];
 
-const COMPILED = RULES.map(([pattern, rule]) => [pattern.split("."), rule] as const);
+/** Patterns grouped by their last key ("*" for a wildcard), so a lookup scans a handful, not all. */
+function byLastKey<T>(entries: ReadonlyArray<readonly [readonly string[], T]>): Map<string, Array<readonly [readonly string[], T]>> {
+  const out = new Map<string, Array<readonly [readonly string[], T]>>();
+  for (const e of entries) {
+    const last = e[0][e[0].length - 1]!;
+    const list = out.get(last) ?? [];
+    list.push(e);
+    out.set(last, list);
+  }
+  return out;
+}
+
+function lookup<T>(index: Map<string, Array<readonly [readonly string[], T]>>, at: KeyPath): T | undefined {
+  if (at.length === 0) return undefined;
+  for (const bucket of [index.get(String(at[at.length - 1])), index.get("*")]) {
+    if (bucket) for (const [pattern, value] of bucket) if (matches(pattern, at)) return value;
+  }
+  return undefined;
+}
+
+const RULE_INDEX = byLastKey(RULES.map(([pattern, rule]) => [pattern.split("."), rule] as const));
 
 function matches(pattern: readonly string[], at: KeyPath): boolean {
   if (pattern.length !== at.length) return false;
@@ -123,8 +143,7 @@ function matches(pattern: readonly string[], at: KeyPath): boolean {
 }
 
 function ruleFor(at: KeyPath): Rule | undefined {
-  for (const [pattern, rule] of COMPILED) if (matches(pattern, at)) return rule;
-  return undefined;
+  return lookup(RULE_INDEX, at);
 }
 
 function mergeValues(base: unknown, overlay: unknown, at: KeyPath, ctx: MergeContext): unknown {
@@ -366,39 +385,38 @@ const envFileKey: Indexer = (e) => (isObject(e) ? String(e.path) : String(e));
 const exact: Indexer = (e) => String(e);
 
 // Sequences whose entries are unique by a key; a later entry replaces the earlier one in place.
-const UNIQUE: ReadonlyArray<readonly [readonly string[], Indexer]> = (
-  [
-    ["networks.*.labels", keyOfKeyValue],
-    ["volumes.*.labels", keyOfKeyValue],
-    ["services.*.annotations", keyOfKeyValue],
-    ["services.*.build.args", keyOfKeyValue],
-    ["services.*.build.additional_contexts", keyOfKeyValue],
-    ["services.*.build.labels", keyOfKeyValue],
-    ["services.*.build.platforms", exact],
-    ["services.*.build.tags", exact],
-    ["services.*.cap_add", exact],
-    ["services.*.cap_drop", exact],
-    ["services.*.configs", mountKey("")],
-    ["services.*.deploy.labels", keyOfKeyValue],
-    ["services.*.devices", deviceKey],
-    ["services.*.dns", keyOfKeyValue],
-    ["services.*.dns_opt", keyOfKeyValue],
-    ["services.*.dns_search", keyOfKeyValue],
-    ["services.*.environment", keyOfKeyValue],
-    ["services.*.env_file", envFileKey],
-    ["services.*.expose", exact],
-    ["services.*.labels", keyOfKeyValue],
-    ["services.*.links", keyOfKeyValue],
-    ["services.*.networks.*.aliases", exact],
-    ["services.*.networks.*.link_local_ips", exact],
-    ["services.*.ports", portKey],
-    ["services.*.profiles", exact],
-    ["services.*.secrets", mountKey("/run/secrets")],
-    ["services.*.sysctls", keyOfKeyValue],
-    ["services.*.tmpfs", keyOfKeyValue],
-    ["services.*.volumes", volumeTarget],
-  ] as const
-).map(([p, f]) => [p.split("."), f] as const);
+const UNIQUE_RULES: ReadonlyArray<readonly [string, Indexer]> = [
+  ["networks.*.labels", keyOfKeyValue],
+  ["volumes.*.labels", keyOfKeyValue],
+  ["services.*.annotations", keyOfKeyValue],
+  ["services.*.build.args", keyOfKeyValue],
+  ["services.*.build.additional_contexts", keyOfKeyValue],
+  ["services.*.build.labels", keyOfKeyValue],
+  ["services.*.build.platforms", exact],
+  ["services.*.build.tags", exact],
+  ["services.*.cap_add", exact],
+  ["services.*.cap_drop", exact],
+  ["services.*.configs", mountKey("")],
+  ["services.*.deploy.labels", keyOfKeyValue],
+  ["services.*.devices", deviceKey],
+  ["services.*.dns", keyOfKeyValue],
+  ["services.*.dns_opt", keyOfKeyValue],
+  ["services.*.dns_search", keyOfKeyValue],
+  ["services.*.environment", keyOfKeyValue],
+  ["services.*.env_file", envFileKey],
+  ["services.*.expose", exact],
+  ["services.*.labels", keyOfKeyValue],
+  ["services.*.links", keyOfKeyValue],
+  ["services.*.networks.*.aliases", exact],
+  ["services.*.networks.*.link_local_ips", exact],
+  ["services.*.ports", portKey],
+  ["services.*.profiles", exact],
+  ["services.*.secrets", mountKey("/run/secrets")],
+  ["services.*.sysctls", keyOfKeyValue],
+  ["services.*.tmpfs", keyOfKeyValue],
+  ["services.*.volumes", volumeTarget],
+];
+const UNIQUE = byLastKey(UNIQUE_RULES.map(([p, f]) => [p.split("."), f] as const));
 
 /** Drops entries of keyed sequences (ports, volumes, environment lists, ...) that a later entry redefines. */
 export function enforceUnique(doc: unknown): unknown {
@@ -411,8 +429,8 @@ function walkUnique(v: unknown, at: string[]): void {
     for (const [k, e] of Object.entries(v)) {
       const next = [...at, k];
       if (Array.isArray(e)) {
-        const hit = UNIQUE.find(([p]) => matches(p, next));
-        if (hit) v[k] = dedupe(e, hit[1]);
+        const indexer = lookup(UNIQUE, next);
+        if (indexer) v[k] = dedupe(e, indexer);
       } else if (at.length < 4) {
         // Every keyed sequence sits at most five keys deep (services.*.networks.*.aliases).
         walkUnique(e, next);
