@@ -19,7 +19,7 @@ export const STANDALONE_VALIDATOR = "./schema-validator.cjs";
 const SCHEMA_FILE = "../../schemas/compose-spec.json";
 
 /** Ajv options shared with scripts/build-schema.mjs: both must produce the same verdicts. */
-export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
+export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false } as const;
 
 interface SchemaCheck {
   (data: unknown): boolean;
