@@ -14,7 +14,7 @@ import type { LoadOptions, LoadResult } from "./load-options.js";
 import { mergeDocuments } from "./merge.js";
 import { normalizeProject } from "./normalize.js";
 import { applyProfiles } from "./profiles.js";
-import { checkProjectName, normalizeProjectName } from "./project-name.js";
+import { checkProjectName, normalizeProjectName, suggestProjectName } from "./project-name.js";
 import { parseComposeYaml, type ParsedDocument } from "./source.js";
 import { validateDocument } from "./validate.js";
 
@@ -76,11 +76,11 @@ function readComposeFile(file: string, text: string, env: Record<string, string>
   for (const doc of docs) {
     if (opts.interpolate !== false) {
       const lookup = (name: string): string | undefined => env[name];
-      const unset = interpolateDocument(doc, lookup, bag, stage.unset);
-      for (const name of unset) stage.unset.add(name);
-      castTypedValues(doc, bag);
-      validateDocument(doc, bag);
+      interpolateDocument(doc, lookup, bag, stage.unset);
     }
+    // compose's typed model converts these strings whether or not it interpolated.
+    castTypedValues(doc, bag);
+    if (opts.interpolate !== false) validateDocument(doc, bag);
     stage.docs.push(doc);
   }
   return docs;
@@ -200,19 +200,27 @@ export function loadProject(opts: LoadOptions): LoadResult {
   }
 
   // Project name: -p > COMPOSE_PROJECT_NAME > name: > the project directory's name.
+  // An invalid -p or COMPOSE_PROJECT_NAME is rejected; `name:` and the directory are normalized (as compose).
   let projectName: string;
-  const explicit = opts.projectName ?? environment.COMPOSE_PROJECT_NAME ?? (typeof mergedObj.name === "string" ? mergedObj.name : undefined);
-  if (explicit !== undefined && explicit !== "") {
+  const explicit = opts.projectName || environment.COMPOSE_PROJECT_NAME || undefined;
+  if (explicit !== undefined) {
     const problem = checkProjectName(explicit);
-    if (problem) bag.error("project.name", problem, { path: opts.projectName === undefined && !environment.COMPOSE_PROJECT_NAME ? ["name"] : undefined, hint: "use lowercase letters, digits, dashes and underscores, starting with a letter or digit" });
+    if (problem) bag.error("project.name", problem, { hint: `try ${JSON.stringify(suggestProjectName(explicit))}` });
     projectName = explicit;
   } else {
-    projectName = normalizeProjectName(path.basename(workingDir));
-    if (projectName === "") bag.error("project.name", `cannot derive a project name from the directory "${workingDir}"`, { hint: "set one with -p, COMPOSE_PROJECT_NAME or `name:`" });
+    const fromFile = typeof mergedObj.name === "string" && mergedObj.name !== "" ? mergedObj.name : path.basename(workingDir);
+    projectName = normalizeProjectName(fromFile);
+    if (projectName === "") {
+      bag.error("project.name", `cannot derive a project name from ${JSON.stringify(fromFile)}`, {
+        path: fromFile === mergedObj.name ? ["name"] : undefined,
+        location: fromFile === mergedObj.name ? makeLocator(mainDocs)(["name"]) : undefined,
+        hint: "set one with -p, COMPOSE_PROJECT_NAME or `name:` (lowercase letters, digits, dashes, underscores)",
+      });
+    }
   }
 
   const profiles = opts.profiles && opts.profiles.length > 0 ? opts.profiles : splitList(environment.COMPOSE_PROFILES, ",");
-  applyProfiles(mergedObj as { services?: Record<string, unknown> }, profiles, opts.services ?? [], bag);
+  const { disabled } = applyProfiles(mergedObj as { services?: Record<string, unknown> }, profiles, opts.services ?? [], bag);
 
   const locate = makeLocator(stage.docs);
   const result: LoadResult = { ...empty(), raw: mergedObj, projectName };
@@ -227,7 +235,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
     bag,
     locate,
   );
-  if (opts.consistency !== false) checkConsistency(project, bag, locate);
+  if (opts.consistency !== false) checkConsistency(project, bag, locate, { disabledServices: disabled });
   result.project = bag.hasErrors ? undefined : project;
   result.diagnostics = bag.items;
   result.inputFiles = [...stage.inputs];

@@ -54,3 +54,13 @@ describe("parseComposeYaml", () => {
     expect(docs[1]!.positions.get(["services", "b"])?.key?.line).toBe(6);
   });
 });
+
+describe("parseComposeYaml and hostile keys", () => {
+  it("keeps a __proto__ key as data and leaves the prototype alone", () => {
+    const bag = new DiagnosticBag();
+    const [doc] = parseComposeYaml("f", "services:\n  __proto__:\n    image: x\n", bag);
+    const services = (doc!.data as { services: Record<string, unknown> }).services;
+    expect(Object.keys(services)).toEqual(["__proto__"]);
+    expect(Object.getPrototypeOf(services)).toBe(Object.prototype);
+  });
+});

@@ -158,12 +158,15 @@ class Walker {
         }
         const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
         const v = this.value(pair.value as YamlNode | null, [...path, key], depth + 1, this.locate(keyNode?.range?.[0]));
-        if (v !== RESET) obj[key] = v;
+        // defineProperty: a YAML key "__proto__" must stay a key, not replace the prototype.
+        if (v !== RESET) Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
       }
       // YAML merge keys: explicit keys win over merged ones; earlier merge sources win over later.
       for (const source of merged.flatMap((m) => (Array.isArray(m) ? m : [m]))) {
         if (source && typeof source === "object" && !Array.isArray(source)) {
-          for (const [k, v] of Object.entries(source)) if (!(k in obj)) obj[k] = v;
+          for (const [k, v] of Object.entries(source)) {
+            if (!Object.hasOwn(obj, k)) Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+          }
         }
       }
       this.out.positions.set(path, { key: keyLoc, value: here });
