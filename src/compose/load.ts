@@ -127,6 +127,36 @@ export function loadProject(opts: LoadOptions): LoadResult {
   });
   if (configFiles.length === 0) return empty();
 
+  // Per file, as compose does: parse, interpolate, cast, validate, then include, then extends.
+  const extendedCache = new Map<string, ParsedDocument | undefined>();
+  const loadExtended = (absPath: string): ParsedDocument | undefined => {
+    if (!extendedCache.has(absPath)) {
+      const text = opts.reader.readFile(absPath);
+      if (text === undefined) extendedCache.set(absPath, undefined);
+      else {
+        stage.inputs.add(absPath);
+        extendedCache.set(absPath, readComposeFile(absPath, text, environment, opts, bag, stage)[0]);
+      }
+    }
+    return extendedCache.get(absPath);
+  };
+  const loadIncluded = (req: { files: string[]; projectDirectory: string; envFiles: string[] }) => {
+    const sub = loadProject({
+      ...opts,
+      workingDir: req.projectDirectory,
+      projectDirectory: req.projectDirectory,
+      files: req.files,
+      envFiles: req.envFiles,
+      projectName: "included",
+      profiles: ["*"],
+      normalize: false,
+      consistency: false,
+    });
+    for (const d of sub.diagnostics) bag.add(d);
+    for (const f of sub.inputFiles) stage.inputs.add(f);
+    return sub.raw === undefined || sub.diagnostics.some((d) => d.severity === "error") ? undefined : { data: sub.raw };
+  };
+
   const mainDocs: ParsedDocument[] = [];
   for (const file of configFiles) {
     const text = file === "-" ? (opts.stdin ?? "") : opts.reader.readFile(file);
@@ -144,53 +174,32 @@ export function loadProject(opts: LoadOptions): LoadResult {
         });
         continue;
       }
+      if (doc.data === null || doc.data === undefined) doc.data = {};
       mainDocs.push(doc);
     }
   }
   if (bag.hasErrors) return empty();
 
-  // extends: other files are read through the same pipeline, once each.
-  const extendedCache = new Map<string, ParsedDocument | undefined>();
-  const loadExtended = (absPath: string): { data: unknown; file: string } | undefined => {
-    if (!extendedCache.has(absPath)) {
-      const text = opts.reader.readFile(absPath);
-      if (text === undefined) extendedCache.set(absPath, undefined);
-      else {
-        stage.inputs.add(absPath);
-        extendedCache.set(absPath, readComposeFile(absPath, text, environment, opts, bag, stage)[0]);
-      }
-    }
-    const doc = extendedCache.get(absPath);
-    return doc ? { data: doc.data, file: absPath } : undefined;
-  };
-  for (const doc of mainDocs) resolveExtends({ file: doc.file, data: doc.data }, loadExtended, bag);
+  for (const doc of mainDocs) {
+    resolveInclude(
+      doc.data,
+      {
+        file: doc.file,
+        projectDir: workingDir,
+        reader: opts.reader,
+        resets: doc.resets,
+        overrides: doc.overrides,
+        locate: (p) => doc.positions.nearest(p)?.value,
+      },
+      loadIncluded,
+      bag,
+    );
+    resolveExtends(doc, loadExtended, bag, { projectDir: workingDir });
+  }
 
   let merged: unknown = {};
-  for (const doc of mainDocs) merged = mergeDocuments(merged, doc);
+  for (const doc of mainDocs) merged = mergeDocuments(merged, doc, bag);
   const mergedObj = (merged ?? {}) as Record<string, unknown>;
-
-  resolveInclude(
-    mergedObj,
-    { file: configFiles[0]!, projectDir: workingDir },
-    (req) => {
-      const sub = loadProject({
-        ...opts,
-        workingDir: req.projectDirectory,
-        projectDirectory: req.projectDirectory,
-        files: req.files,
-        envFiles: req.envFiles,
-        projectName: "included",
-        profiles: ["*"],
-        normalize: false,
-        consistency: false,
-        env: { ...environment },
-      });
-      for (const d of sub.diagnostics) bag.add(d);
-      for (const f of sub.inputFiles) stage.inputs.add(f);
-      return sub.raw === undefined ? undefined : { data: sub.raw };
-    },
-    bag,
-  );
 
   if ("version" in mergedObj) {
     bag.warn("compose.version-obsolete", "the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion", {
