@@ -1,0 +1,128 @@
+// `moor up`: observe once, plan, (ask before losing data), execute; then follow logs when attached.
+import { destructiveActions, plan, planToString, type PlanOptions } from "../../reconcile/plan.js";
+import { executePlan } from "../../reconcile/execute.js";
+import { MOOR_VERSION } from "../version.js";
+import { confirm } from "../confirm.js";
+import { ExitCode, UserError } from "../errors.js";
+import type { GlobalOptions } from "../global-options.js";
+import { progressSink } from "../progress.js";
+import { connectEngine, loadOrThrow, observe, parallelism } from "../project-context.js";
+import { attachAndFollow } from "../attach.js";
+import { waitForProject } from "../wait-project.js";
+
+export interface UpOptions {
+  detach?: boolean;
+  build?: boolean;
+  noBuild?: boolean;
+  pull?: string;
+  forceRecreate?: boolean;
+  noRecreate?: boolean;
+  removeOrphans?: boolean;
+  scale?: string[];
+  wait?: boolean;
+  waitTimeout?: string;
+  noDeps?: boolean;
+  noStart?: boolean;
+  renewAnonVolumes?: boolean;
+  alwaysRecreateDeps?: boolean;
+  abortOnContainerExit?: boolean;
+  abortOnContainerFailure?: boolean;
+  exitCodeFrom?: string;
+  attach?: string[];
+  noAttach?: string[];
+  attachDependencies?: boolean;
+  timeout?: string;
+  timestamps?: boolean;
+  color?: boolean;
+  logPrefix?: boolean;
+  yes?: boolean;
+  quietPull?: boolean;
+  dryRun?: boolean;
+}
+
+/** `--scale web=3` pairs into a map, with compose's error for a malformed one. */
+export function parseScale(pairs: string[] = []): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of pairs) {
+    const m = /^([^=]+)=(\d+)$/.exec(pair);
+    if (!m) throw new UserError(`invalid --scale value ${JSON.stringify(pair)}`, "use SERVICE=NUMBER, e.g. --scale web=3");
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+export function planOptionsFromUp(services: string[], opts: UpOptions): PlanOptions {
+  if (opts.forceRecreate && opts.noRecreate) throw new UserError("--force-recreate and --no-recreate are incompatible");
+  if (opts.build && opts.noBuild) throw new UserError("--build and --no-build are incompatible");
+  if (opts.detach && (opts.abortOnContainerExit || opts.abortOnContainerFailure)) throw new UserError("--abort-on-container-exit and --detach are incompatible");
+  const pull = opts.pull as PlanOptions["pull"] | "build" | undefined;
+  if (pull !== undefined && !["always", "missing", "never", "build"].includes(pull)) {
+    throw new UserError(`invalid --pull policy ${JSON.stringify(opts.pull)}`, "use always, missing or never");
+  }
+  return {
+    services,
+    noDeps: opts.noDeps,
+    forceRecreate: opts.forceRecreate,
+    noRecreate: opts.noRecreate,
+    alwaysRecreateDeps: opts.alwaysRecreateDeps,
+    renewAnonVolumes: opts.renewAnonVolumes,
+    removeOrphans: opts.removeOrphans ?? /^(1|true)$/i.test(process.env.COMPOSE_REMOVE_ORPHANS ?? ""),
+    scale: parseScale(opts.scale),
+    noStart: opts.noStart,
+    build: opts.build,
+    noBuild: opts.noBuild,
+    pull: pull === "build" ? undefined : pull,
+    timeout: opts.timeout === undefined ? undefined : Number(opts.timeout),
+  };
+}
+
+export async function upCommand(global: GlobalOptions, services: string[], opts: UpOptions): Promise<void> {
+  const { project, result } = await loadOrThrow(global, { services });
+  for (const s of services) if (!project.services[s]) throw new UserError(`no such service: ${s}`);
+  const planOptions = planOptionsFromUp(services, opts);
+  const engine = await connectEngine();
+  const observed = await observe(engine, project.name);
+  const thePlan = plan(project, observed, planOptions);
+  const sink = progressSink(global);
+  for (const w of thePlan.warnings) sink({ type: "warning", message: w });
+
+  if (global.dryRun || opts.dryRun) {
+    process.stdout.write(planToString(thePlan));
+    return;
+  }
+  const destructive = destructiveActions(thePlan);
+  if (destructive.length > 0) {
+    process.stderr.write(destructive.map((a) => `  ${a.destructive}\n`).join(""));
+    if (!(await confirm("This plan would lose data. Continue?", opts.yes === true))) throw new ExitCode(1);
+  }
+
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    await executePlan(thePlan, engine, {
+      project,
+      observed,
+      configFiles: result.configFiles,
+      workingDir: result.workingDir,
+      version: MOOR_VERSION,
+      parallel: parallelism(global),
+      onEvent: sink,
+      signal: abort.signal,
+    });
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+  if (abort.signal.aborted) throw new ExitCode(130);
+  if (opts.noStart) return;
+
+  if (opts.detach) {
+    if (opts.wait) {
+      const timeoutMs = opts.waitTimeout === undefined ? undefined : Number(opts.waitTimeout) * 1000;
+      await waitForProject(engine, project, services, sink, timeoutMs);
+    }
+    return;
+  }
+  const code = await attachAndFollow(engine, project, services, opts, global);
+  if (code !== 0) throw new ExitCode(code);
+}
