@@ -612,9 +612,35 @@ class UpPlanner {
     return id;
   }
 
+  /**
+   * A container stopped only to swap a network under it, whose service is not being planned (not
+   * named on the command line), was running before: it runs again afterwards.
+   */
+  restartStopped(): void {
+    const handled = new Set<string>();
+    for (const a of this.b.actions) {
+      if ((a.kind === "start-container" || a.kind === "remove-container") && a.container.kind === "existing") handled.add(a.container.id);
+    }
+    for (const c of [...this.observed.services.values()].flat()) {
+      const stop = this.stopped.get(c.id);
+      if (stop === undefined || handled.has(c.id)) continue;
+      this.b.add({
+        kind: "start-container",
+        service: c.service,
+        container: { kind: "existing", id: c.id, name: c.name },
+        cause: "started again after the stop above",
+        deps: [stop, ...(this.reconnects.get(c.id) ?? [])],
+      });
+    }
+  }
+
   planOrphans(): void {
     const known = new Set([...Object.keys(this.project.services), ...(this.options.disabledServices ?? [])]);
-    const orphans = [...this.observed.services.entries()].filter(([svc]) => !known.has(svc)).flatMap(([, list]) => list);
+    // One-off containers of a service that is gone are orphans too (compose counts them).
+    const orphans = [
+      ...[...this.observed.services.entries()].filter(([svc]) => !known.has(svc)).flatMap(([, list]) => list),
+      ...this.observed.oneoffs.filter((c) => !known.has(c.service)),
+    ];
     if (orphans.length === 0) return;
     if (!this.options.removeOrphans) {
       this.b.warnings.push(`orphan containers (their service is not in the compose file): ${orphans.map((c) => c.name).join(", ")}; --remove-orphans removes them`);
@@ -652,6 +678,7 @@ class UpPlanner {
       this.startNodes.set(name, starts);
     }
     this.planOrphans();
+    this.restartStopped();
     return this.b.build();
   }
 }

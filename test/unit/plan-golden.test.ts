@@ -180,6 +180,7 @@ up("scale-up", "web scaled from 1 to 3: containers 2 and 3 are created", withSer
   const lists = { ...appRunning, containers: [...appRunning.containers, ctr(withOld, old, 1)] };
   up("orphans-warned", "a worker container whose service left the file: warned, not removed", app, lists);
   up("orphans-removed", "the same with --remove-orphans: stopped and removed", app, lists, { removeOrphans: true });
+  up("orphan-oneoff-removed", "a `run` container of a service that left the file is an orphan too", app, { ...lists, containers: [...appRunning.containers, ctr(withOld, old, 1, { oneoff: true, state: "exited" })] }, { removeOrphans: true });
   up("profile-disabled-not-orphan", "worker is only disabled by a profile: not an orphan, no warning", app, lists, { disabledServices: ["worker"] });
 }
 
@@ -216,6 +217,13 @@ up("always-recreate-deps", "up --force-recreate --always-recreate-deps web: db i
     volumes: [vol(app, "data")],
   });
   const changed = { ...two, networks: { default: { name: `${P}_default` }, back: { name: `${P}_back`, driver_opts: { "com.docker.network.driver.mtu": "1400" } } } };
+  const dbTwo = { ...db, networks: { default: null, back: null } };
+  const both = withService(changed, dbTwo);
+  up("network-config-changed-unselected", "up db while the back network changed: web is not planned but sits on the network, so it is stopped, reconnected and started again", both, {
+    containers: [ctr(withService(two, dbTwo), dbTwo, 1), ctr(two, webTwo, 1)],
+    networks: [net(two, "default"), net(two, "back")],
+    volumes: [vol(app, "data")],
+  }, { services: ["db"] });
   up("network-config-changed", "the back network's options changed: containers on it are stopped, disconnected, the network replaced, reconnected and started (not recreated)", changed, {
     containers: [ctr(two, db, 1), ctr(two, webTwo, 1)],
     networks: [net(two, "default"), net(two, "back")],
