@@ -655,17 +655,18 @@ class UpPlanner {
   run(): Plan {
     let order: string[];
     try {
-      order = topologicalOrder(serviceGraph(buildProjectGraph(this.project)))
-        .map((id) => id.slice("service:".length))
-        .filter((s) => this.selected.has(s));
+      order = topologicalOrder(serviceGraph(buildProjectGraph(this.project))).map((id) => id.slice("service:".length));
     } catch (e) {
       this.b.errors.push((e as Error).message);
       return this.b.build();
     }
     this.planNetworks();
     this.planVolumes();
+    // A service whose containers go with a recreated volume must be created again even when it
+    // was not named on the command line.
+    for (const name of this.cleared) this.selected.add(name);
     this.planImages();
-    for (const name of order) {
+    for (const name of order.filter((s) => this.selected.has(s))) {
       const svc = this.project.services[name] as ServiceConfig;
       const toStart = this.planService(svc);
       if (this.options.noStart || toStart.length === 0) continue;

@@ -234,6 +234,12 @@ up("always-recreate-deps", "up --force-recreate --always-recreate-deps web: db i
 {
   const changed = { ...app, volumes: { data: { name: `${P}_data`, driver_opts: { type: "tmpfs", device: "tmpfs" } } } };
   up("volume-config-changed-destructive", "the data volume's driver options changed: recreating it loses data, flagged destructive; db is removed first and created afresh", changed, appRunning);
+  const backup = svc("backup", { image: "busybox", volumes_from: ["db:ro"] });
+  const withBackup = withService(app, backup);
+  up("volume-recreate-takes-volumes-from", "up --no-deps db with the data volume changed: backup mounts it through volumes_from, so it is removed first and created again too", withService(changed, backup), {
+    ...appRunning,
+    containers: [...appRunning.containers, ctr(withBackup, backup, 1)],
+  }, { services: ["db"], noDeps: true });
   const renamed = { ...app, volumes: { data: { name: "pgdata" } } };
   up("volume-renamed", "the data volume got a new name: a new volume is created, the old one kept, db recreated onto it", renamed, appRunning);
 }
