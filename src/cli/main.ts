@@ -53,6 +53,107 @@ export function buildProgram(): Command {
       await configCommand(global(), services, opts);
     });
 
+  const upFlags = (cmd: Command): Command =>
+    cmd
+      .option("-d, --detach", "detached mode: run containers in the background")
+      .option("--build", "build images before starting containers")
+      .option("--no-build", "don't build an image, even if it's missing")
+      .option("--pull <policy>", "pull image before running (always|missing|never)")
+      .option("--force-recreate", "recreate containers even if their configuration and image haven't changed")
+      .option("--no-recreate", "if containers already exist, don't recreate them")
+      .option("--remove-orphans", "remove containers for services not defined in the compose file")
+      .option("--scale <service=num>", "scale SERVICE to NUM instances (repeatable)", collect)
+      .option("--wait", "wait for services to be running|healthy (implies --detach)")
+      .option("--wait-timeout <seconds>", "maximum duration to wait for the project to be running|healthy")
+      .option("--no-deps", "don't start linked services")
+      .option("--no-start", "don't start the services after creating them")
+      .option("-V, --renew-anon-volumes", "recreate anonymous volumes instead of retrieving data from the previous containers")
+      .option("--always-recreate-deps", "recreate dependent containers")
+      .option("--abort-on-container-exit", "stop all containers if any container was stopped")
+      .option("--abort-on-container-failure", "stop all containers if any container exited with failure")
+      .option("--exit-code-from <service>", "return the exit code of the selected service container (implies --abort-on-container-exit)")
+      .option("--attach <service>", "restrict attaching to the specified services (repeatable)", collect)
+      // commander reads --no-X as the negation of --X; compose's --no-attach takes a service instead.
+      .addOption(new Option("--x-no-attach <service>", "do not attach (stream logs) to the specified services (repeatable)").argParser(collect).hideHelp())
+      .option("--attach-dependencies", "automatically attach to log output of dependent services")
+      .option("-t, --timeout <seconds>", "shutdown timeout in seconds")
+      .option("--timestamps", "show timestamps")
+      .option("--no-color", "produce monochrome output")
+      .option("--no-log-prefix", "don't print prefix in logs")
+      .option("-y, --yes", "assume yes: go ahead with a plan that would lose data")
+      .option("--quiet-pull", "pull without printing progress information")
+      .option("--dry-run", "show the plan, change nothing");
+
+  upFlags(program.command("up").description("create and start containers").argument("[services...]")).action(async (services: string[], opts) => {
+    const { upCommand } = await import("./commands/up.js");
+    if (opts.wait) opts.detach = true;
+    if (opts.exitCodeFrom) opts.abortOnContainerExit = true;
+    // commander turns --no-build into build: false; compose's flags are two separate switches.
+    const o = { ...opts, build: opts.build === true, noBuild: opts.build === false, noRecreate: opts.recreate === false, noDeps: opts.deps === false, noStart: opts.start === false, logPrefix: opts.logPrefix !== false, noAttach: opts.xNoAttach };
+    await upCommand(global(), services, o);
+  });
+
+  upFlags(program.command("plan").description("show what `up` would change and why, field by field; change nothing").argument("[services...]")).action(async (services: string[], opts) => {
+    const { planCommand } = await import("./commands/plan.js");
+    await planCommand(global(), services, { ...opts, build: opts.build === true, noBuild: opts.build === false, noRecreate: opts.recreate === false, noDeps: opts.deps === false, noStart: opts.start === false });
+  });
+
+  program
+    .command("down")
+    .description("stop and remove containers, networks")
+    .argument("[services...]")
+    .option("-v, --volumes", "remove named volumes declared in the volumes section and anonymous volumes attached to containers")
+    .option("--rmi <type>", "remove images used by services: local (no custom tag) or all")
+    .option("--remove-orphans", "remove containers for services not defined in the compose file")
+    .option("-t, --timeout <seconds>", "shutdown timeout in seconds")
+    .action(async (services: string[], opts) => {
+      const { downCommand } = await import("./commands/down.js");
+      await downCommand(global(), services, opts);
+    });
+
+  program
+    .command("ps")
+    .description("list containers")
+    .argument("[services...]")
+    .option("-a, --all", "show all stopped containers (including those created by the run command)")
+    .option("-q, --quiet", "only display IDs")
+    .option("--services", "display services")
+    .option("--status <status>", "filter services by status (repeatable)", collect)
+    .option("--filter <filter>", "filter services by a property (repeatable)", collect)
+    .option("--format <format>", "format the output: table or json", "table")
+    .option("--no-trunc", "don't truncate output")
+    .option("--no-orphans", "exclude orphaned services")
+    .action(async (services: string[], opts) => {
+      const { psCommand } = await import("./commands/ps.js");
+      await psCommand(global(), services, { ...opts, noTrunc: opts.trunc === false });
+    });
+
+  program
+    .command("logs")
+    .description("view output from containers")
+    .argument("[services...]")
+    .option("-f, --follow", "follow log output")
+    .option("-n, --tail <lines>", "number of lines to show from the end of the logs for each container", "all")
+    .option("--since <time>", "show logs since timestamp or relative (e.g. 42m)")
+    .option("--until <time>", "show logs before a timestamp or relative")
+    .option("-t, --timestamps", "show timestamps")
+    .option("--no-color", "produce monochrome output")
+    .option("--no-log-prefix", "don't print prefix in logs")
+    .option("--index <n>", "index of the container if the service has multiple replicas")
+    .action(async (services: string[], opts) => {
+      const { logsCommand } = await import("./commands/logs.js");
+      await logsCommand(global(), services, opts);
+    });
+
+  program
+    .command("graph")
+    .description("print the project's dependency graph")
+    .option("--format <format>", "text, dot or mermaid", "text")
+    .action(async (opts: { format?: string }) => {
+      const { graphCommand } = await import("./commands/graph.js");
+      await graphCommand(global(), opts);
+    });
+
   program
     .command("version")
     .description("show the moor version")
@@ -72,7 +173,7 @@ export async function run(argv: string[]): Promise<number> {
   const program = buildProgram();
   const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(argv.map((a) => (a === "--no-attach" ? "--x-no-attach" : a.startsWith("--no-attach=") ? `--x-no-attach=${a.slice(12)}` : a)));
     return 0;
   } catch (err) {
     const e = err as { code?: string; exitCode?: number };

@@ -1,0 +1,117 @@
+// `moor ps`: the project's containers, from one label-filtered list call, in compose's table or JSON.
+import type { ContainerSummary } from "../../engine/types.js";
+import { LABELS } from "../../engine/types.js";
+import { UserError } from "../errors.js";
+import type { GlobalOptions } from "../global-options.js";
+import { connectEngine, loadOrName } from "../project-context.js";
+import { renderTable } from "../table.js";
+
+export interface PsOptions {
+  all?: boolean;
+  quiet?: boolean;
+  services?: boolean;
+  status?: string[];
+  filter?: string[];
+  format?: string;
+  noTrunc?: boolean;
+  orphans?: boolean;
+}
+
+const STATUSES = ["paused", "restarting", "removing", "running", "dead", "created", "exited"];
+
+/** "0.0.0.0:8080->80/tcp, :::8080->80/tcp" as the docker CLI prints published ports. */
+export function formatPorts(c: ContainerSummary): string {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const sorted = [...c.ports].sort((a, b) => a.privatePort - b.privatePort || (a.publicPort ?? 0) - (b.publicPort ?? 0));
+  for (const p of sorted) {
+    const text = p.publicPort ? `${p.ip && p.ip.includes(":") ? `[${p.ip}]` : (p.ip ?? "0.0.0.0")}:${p.publicPort}->${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`;
+    if (!seen.has(text)) {
+      seen.add(text);
+      out.push(text);
+    }
+  }
+  return out.join(", ");
+}
+
+/** "5 seconds ago", the docker CLI's way of saying when. */
+export function ago(unixSeconds: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round(now / 1000 - unixSeconds));
+  const units: [number, string][] = [[86400 * 365, "year"], [86400 * 30, "month"], [86400 * 7, "week"], [86400, "day"], [3600, "hour"], [60, "minute"]];
+  for (const [size, word] of units) {
+    const n = Math.floor(s / size);
+    if (n >= 1) return n === 1 ? `${word === "hour" ? "About an" : "1"} ${word} ago` : `${n} ${word}s ago`;
+  }
+  return s <= 1 ? "Less than a second ago" : `${s} seconds ago`;
+}
+
+export function psJson(c: ContainerSummary, project: string): Record<string, unknown> {
+  return {
+    Command: JSON.stringify(c.command),
+    CreatedAt: new Date(c.created * 1000).toISOString(),
+    ExitCode: Number(/Exited \((\d+)\)/.exec(c.status)?.[1] ?? 0),
+    Health: c.health ?? "",
+    ID: c.id,
+    Image: c.image,
+    Labels: Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(","),
+    LocalVolumes: String(c.mounts.filter((m) => m.type === "volume").length),
+    Mounts: c.mounts.map((m) => m.name ?? m.source ?? "").join(","),
+    Name: c.name,
+    Names: c.name,
+    Networks: Object.keys(c.networks).join(","),
+    Ports: formatPorts(c),
+    Project: project,
+    Publishers: c.ports.map((p) => ({ URL: p.ip ?? "", TargetPort: p.privatePort, PublishedPort: p.publicPort ?? 0, Protocol: p.type })),
+    RunningFor: ago(c.created),
+    Service: c.labels[LABELS.service] ?? "",
+    Size: "0B",
+    State: c.state,
+    Status: c.status,
+  };
+}
+
+export async function psCommand(global: GlobalOptions, services: string[], opts: PsOptions): Promise<void> {
+  for (const s of opts.status ?? []) if (!STATUSES.includes(s)) throw new UserError(`invalid status ${JSON.stringify(s)}`, `use one of ${STATUSES.join(", ")}`);
+  const { name, loaded } = await loadOrName(global);
+  const engine = await connectEngine();
+  const all = (await engine.listContainers({ all: true, labels: [`${LABELS.project}=${name}`, `${LABELS.oneoff}=False`] }))
+    .filter((c) => services.length === 0 || services.includes(c.labels[LABELS.service] ?? ""))
+    .filter((c) => opts.all || (opts.status?.length ?? 0) > 0 || c.state === "running" || c.state === "restarting" || c.state === "paused")
+    .filter((c) => !opts.status?.length || opts.status.includes(c.state))
+    .filter((c) => {
+      for (const f of opts.filter ?? []) {
+        const [key, value] = f.split("=", 2);
+        if (key === "status" && c.state !== value) return false;
+        if (key === "source" || key === "name") continue;
+      }
+      return true;
+    })
+    .filter((c) => !loaded || opts.orphans !== false || loaded.project.services[c.labels[LABELS.service] ?? ""] !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+  if (opts.services) {
+    process.stdout.write([...new Set(all.map((c) => c.labels[LABELS.service] ?? ""))].sort().map((s) => `${s}\n`).join(""));
+    return;
+  }
+  if (opts.quiet) {
+    process.stdout.write(all.map((c) => `${opts.noTrunc ? c.id : c.id.slice(0, 12)}\n`).join(""));
+    return;
+  }
+  const format = opts.format ?? "table";
+  if (format === "json") {
+    process.stdout.write(all.map((c) => JSON.stringify(psJson(c, name)) + "\n").join(""));
+    return;
+  }
+  if (format !== "table") throw new UserError(`unsupported --format ${JSON.stringify(format)}`, "use table or json");
+  const trunc = (s: string, n: number) => (opts.noTrunc || s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+  const rows = all.map((c) => [
+    c.name,
+    c.image,
+    JSON.stringify(trunc(c.command, 22)),
+    c.labels[LABELS.service] ?? "",
+    ago(c.created),
+    c.status,
+    formatPorts(c),
+  ]);
+  process.stdout.write(renderTable(["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"], rows));
+}
