@@ -376,12 +376,14 @@ class UpPlanner {
         if (why !== undefined && !this.imageNodes.has(ref)) this.imageNodes.set(ref, this.b.add({ kind: "build-image", image: ref, service: name, cause: why }));
         continue;
       }
-      const pull = this.options.pull;
+      // `--pull` overrides the service's pull_policy; daily/weekly/every_* count as missing (the list has no pull time).
+      const mode = this.options.pull ?? (policy === "always" || policy === "never" ? policy : "missing");
+      const source = this.options.pull ? `--pull ${this.options.pull}` : `pull_policy is ${policy}`;
       let why: string | undefined;
-      if (pull === "always" || (pull === undefined && policy === "always")) why = pull === "always" ? "--pull always" : "pull_policy is always";
+      if (mode === "always") why = source;
       else if (!present) {
-        if (pull === "never" || policy === "never") this.b.errors.push(`image ${ref} for service ${name} is not present locally and pulling is disabled`);
-        else if (svc.build) this.b.errors.push(`image ${ref} for service ${name} is not present locally and --no-build is set`);
+        if (mode === "never") this.b.errors.push(`image ${ref} for service ${name} is not present locally and ${source}`);
+        else if (svc.build && !svc.image) this.b.errors.push(`image ${ref} for service ${name} is not present locally and --no-build is set`);
         else why = `image ${ref} is not present locally`;
       }
       if (why === undefined) continue;
@@ -668,6 +670,10 @@ class UpPlanner {
     this.planImages();
     for (const name of order.filter((s) => this.selected.has(s))) {
       const svc = this.project.services[name] as ServiceConfig;
+      if (svc.provider) {
+        this.b.warnings.push(`service ${name} is run by the ${svc.provider.type} provider, which moor does not run yet; skipped`);
+        continue;
+      }
       const toStart = this.planService(svc);
       if (this.options.noStart || toStart.length === 0) continue;
       const waits = serviceReferences(svc)

@@ -288,6 +288,16 @@ up("pull-policy-always", "pull_policy: always pulls even when present; the hash 
 
 up("pull-never-missing", "pull_policy: never with the image absent is an error", withService(app, { ...web, pull_policy: "never" }), { ...appRunning, containers: [ctr(app, db, 1)], images: [image("postgres:16")] });
 
+up("pull-flag-overrides-policy", "--pull missing overrides pull_policy: never: the absent image is pulled", withService(app, { ...web, pull_policy: "never" }), { ...appRunning, containers: [ctr(app, db, 1)], images: [image("postgres:16")] }, { pull: "missing" });
+
+up("build-flag", "--build rebuilds the image though it is present; recreation waits for the next plan, once the new image id is known", proj([svc("web", { image: undefined, build: { context: "/src/demo/web" } })]), {
+  containers: [ctr(proj([svc("web", { image: undefined, build: { context: "/src/demo/web" } })]), svc("web", { image: undefined, build: { context: "/src/demo/web" } }), 1)],
+  networks: [net(app, "default")],
+  images: [image("demo-web")],
+}, { build: true });
+
+up("provider-skipped", "a provider service is not planned, with a warning", proj([svc("ai", { image: undefined, provider: { type: "model" } })]), { networks: [net(app, "default")] });
+
 up("unlabelled-network-reused", "a network named demo_default exists without labels: reused with a warning, not created", app, { networks: [net(app, "default", undefined, "nobody")], volumes: [vol(app, "data")] });
 
 up("paused-container", "a paused web: left paused, with a warning", app, { ...appRunning, containers: [ctr(app, db, 1), ctr(app, web, 1, { state: "paused" })] });
