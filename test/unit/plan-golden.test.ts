@@ -341,6 +341,8 @@ describe("golden plans", () => {
       }
       expect(existsSync(file), `${file} is missing: run with MOOR_UPDATE_GOLDEN=1 and read it`).toBe(true);
       expect(text).toBe(readFileSync(file, "utf8"));
+      // The fixtures' password values must never reach plan text, whatever the case.
+      expect(text).not.toMatch(/s3cret|n3w/);
     });
   }
 });
