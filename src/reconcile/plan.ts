@@ -7,7 +7,7 @@ import { LABELS } from "../engine/types.js";
 import { buildProjectGraph, serviceGraph, serviceReferences, volumesFromTarget, referencedService } from "../graph/project-graph.js";
 import { topologicalOrder } from "../graph/topo-sort.js";
 import { networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
-import { containerName, networksByPriority, projectNetwork, serviceImage } from "./container-spec.js";
+import { containerName, goDurationToNanos, networksByPriority, projectNetwork, serviceImage } from "./container-spec.js";
 import { MOOR_CONFIG_LABEL } from "./observed-state.js";
 import type { ObservedContainer, ObservedState } from "./observed-state.js";
 import { diffConfigs } from "./plan-diff.js";
@@ -91,10 +91,8 @@ function expectedScale(service: ServiceConfig, options: PlanOptions): number {
 function stopTimeout(service: ServiceConfig | undefined, options: PlanOptions): number | undefined {
   if (options.timeout !== undefined) return options.timeout;
   const grace = service?.stop_grace_period;
-  if (grace === undefined) return undefined;
-  const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?$/.exec(grace);
-  if (!m) return undefined;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Math.ceil(Number(m[3] ?? 0));
+  const ns = grace === undefined ? undefined : goDurationToNanos(grace);
+  return ns === undefined ? undefined : Math.ceil(ns / 1e9);
 }
 
 const isUp = (c: ObservedContainer): boolean => c.state === "running" || c.state === "restarting" || c.state === "paused";

@@ -168,6 +168,11 @@ up("scale-up", "web scaled from 1 to 3: containers 2 and 3 are created", withSer
     ...appRunning,
     containers: [ctr(three, db, 1), ctr(three, { ...web3, environment: { DEBUG: "1" } }, 2), ctr(three, { ...web3, environment: { DEBUG: "1" } }, 3), ctr(three, web3, 1)],
   });
+  const slow = { ...web3, stop_grace_period: "1m30s" };
+  up("scale-down-grace-period", "stop_grace_period 1m30s: the stop gives the container 90 seconds", withService(app, { ...slow, scale: 2 }), {
+    ...appRunning,
+    containers: [ctr(three, db, 1), ctr(three, slow, 1), ctr(three, slow, 2), ctr(three, slow, 3)],
+  });
   up("scale-up-after-gap", "containers 1 and 3 exist, scale 3: the next number is the highest plus one (4), as compose numbers", withService(app, web3), {
     ...appRunning,
     containers: [ctr(three, db, 1), ctr(three, web3, 1), ctr(three, web3, 3)],
