@@ -1,20 +1,27 @@
 // "did you mean …?" for misspelt keys and values: the closest allowed word by edit distance.
 
-/** The Levenshtein edit distance between two strings (insertions, deletions, substitutions). */
+/**
+ * The edit distance between two strings: Levenshtein's insertions, deletions and substitutions,
+ * plus the swap of two neighbours as one edit (optimal string alignment), since `imgae` and
+ * `prots` are how keys get mistyped.
+ */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
-  // One row at a time: keys are short, but a hostile document could hold long ones.
+  // Three rows, not a matrix: keys are short, but a hostile document could hold long ones.
+  let before = new Array<number>(b.length + 1).fill(0);
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   let cur = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      cur[j] = d;
     }
-    [prev, cur] = [cur, prev];
+    [before, prev, cur] = [prev, cur, before];
   }
   return prev[b.length]!;
 }

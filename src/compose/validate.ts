@@ -214,9 +214,9 @@ function kindOf(v: unknown): string {
   return `the string ${quote(v)}`;
 }
 
-function joinWords(words: string[]): string {
+function joinWords(words: string[], conjunction = "or"): string {
   if (words.length <= 1) return words[0] ?? "";
-  return `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]!}`;
+  return `${words.slice(0, -1).join(", ")} ${conjunction} ${words[words.length - 1]!}`;
 }
 
 function typeWord(type: string, example: string | undefined): string {
@@ -301,11 +301,16 @@ function collapse(errors: readonly ErrorObject[]): ErrorObject[] {
     // the other errors are the ones about the value the user wrote.
     if (others.length > 0) {
       const seen = new Set<string>();
+      const missing: string[] = [];
       for (const e of others) {
-        const id = `${e.keyword}\u0000${JSON.stringify(e.params)}`;
+        if (e.keyword === "required") missing.push(String((e.params as { missingProperty?: unknown }).missingProperty));
+        const id = e.keyword === "required" ? "required" : `${e.keyword}\u0000${JSON.stringify(e.params)}`;
         if (!seen.has(id)) out.push(e);
         seen.add(id);
       }
+      // Several missing keys at one place are one problem: "missing `soft` and `hard`".
+      const req = out.find((e) => e.keyword === "required" && e.instancePath === list[0]!.instancePath);
+      if (req && missing.length > 1) out[out.indexOf(req)] = { ...req, params: { ...req.params, missingProperty: missing.join("\u0000") } };
     } else if (typeErrors[0]) out.push(typeErrors[0]);
   }
   return out.sort((a, b) => (ORDER_BY_KEYWORD[a.keyword] ?? 2) - (ORDER_BY_KEYWORD[b.keyword] ?? 2));
@@ -353,11 +358,17 @@ function explainOne(e: ErrorObject, path: KeyPath, value: unknown): OneExplanati
     case "additionalProperties":
       return unknownKey(String(params.additionalProperty), path, node);
     case "required": {
-      const missing = String(params.missingProperty);
-      const child = node ? propertySchema(node, missing) : undefined;
+      const keys = String(params.missingProperty).split("\u0000");
+      const first = keys[0]!;
+      const child = node ? propertySchema(node, first) : undefined;
       const choices = child?.enum?.map((v) => String(v));
-      const hint = choices ? `for example: ${missing}: ${choices[0]!}` : child?.examples ? `for example: ${missing}: ${JSON.stringify(child.examples[0])}` : undefined;
-      return { code: "schema.required", message: `missing required key \`${missing}\` in ${describePlace(path)}`, path, hint, atKey: true };
+      const hint = choices
+        ? `for example: ${first}: ${choices[0]!} (one of ${choices.map((c) => `\`${c}\``).join(", ")})`
+        : child?.examples
+          ? `for example: ${first}: ${JSON.stringify(child.examples[0])}`
+          : undefined;
+      const what = keys.length === 1 ? `key \`${first}\`` : `keys ${joinWords(keys.map((k) => `\`${k}\``), "and")}`;
+      return { code: "schema.required", message: `missing required ${what} in ${describePlace(path)}`, path, hint, atKey: true };
     }
     case "enum": {
       const choices = (node?.enum ?? (params.allowedValues as unknown[] | undefined) ?? []).map((v) => String(v));
@@ -414,6 +425,27 @@ function misplacedServiceKeyHint(key: string): string | undefined {
   return `\`${key}\` is a service setting: put it under \`services: <name>:\``;
 }
 
+/**
+ * Where `key` is allowed a few mapping levels below `node` (`replicas` in a service belongs
+ * under `deploy`): the shortest such relative path, breadth first, or undefined.
+ */
+function nestedHome(node: SchemaNode, key: string, maxDepth = 3): string | undefined {
+  let level: { node: SchemaNode; at: string[] }[] = [{ node, at: [] }];
+  for (let depth = 0; depth < maxDepth && level.length > 0; depth++) {
+    const next: { node: SchemaNode; at: string[] }[] = [];
+    for (const { node: n, at } of level) {
+      for (const [name, child] of Object.entries(n.properties ?? {})) {
+        const c = resolve(child);
+        if (!c || !typesOf(c).includes("object")) continue;
+        if (c.properties && Object.hasOwn(c.properties, key)) return [...at, name].join(".");
+        next.push({ node: c, at: [...at, name] });
+      }
+    }
+    level = next;
+  }
+  return undefined;
+}
+
 function unknownKey(key: string, path: KeyPath, node: SchemaNode | undefined): OneExplanation {
   const childPath = [...path, key];
   const pattern = namePattern(node);
@@ -431,8 +463,10 @@ function unknownKey(key: string, path: KeyPath, node: SchemaNode | undefined): O
     return { code: "schema.invalid-name", message: `empty key in ${describePlace(path)}`, path: childPath, hint: "give the entry a name", atKey: true };
   }
   const guess = didYouMean(key, allowedKeys(node));
+  const nested = guess === undefined && node ? nestedHome(node, key) : undefined;
   let hint: string | undefined;
   if (guess !== undefined) hint = `did you mean \`${guess}\`?`;
+  else if (nested !== undefined) hint = `\`${key}\` belongs under \`${nested}\` here`;
   else if (path.length === 0) hint = misplacedServiceKeyHint(key) ?? "custom top-level keys must start with `x-`";
   else if (allowsExtensions(node)) hint = "custom keys must start with `x-`";
   return { code: "schema.unknown-key", message: `unknown key \`${key}\` in ${describePlace(path)}`, path: childPath, hint, atKey: true };
