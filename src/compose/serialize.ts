@@ -17,6 +17,8 @@ interface Field {
   jsonAlways?: boolean;
   /** Go's OptOut: printed only when false. */
   optOut?: boolean;
+  /** The JSON key when it differs (Go structs without json tags print their field names). */
+  jsonName?: string;
 }
 interface Struct {
   fields: Field[];
@@ -41,7 +43,8 @@ const fileRef = S(f("source"), f("target"), f("uid"), f("gid"), f("mode", "mode"
 const deviceRequest = S(f("capabilities", strings), f("driver"), f("count"), f("device_ids", strings), f("options", smap));
 const resource = S(f("cpus"), f("memory", "bytes"), f("pids"), f("devices", list(deviceRequest)), f("generic_resources", "any"));
 const updateConfig = S(f("parallelism", "scalar", { keep: true }), f("delay"), f("failure_action"), f("monitor"), f("max_failure_ratio"), f("order"));
-const throttle = list(S(f("path"), f("rate", "bytes")));
+// blkio device entries have no tags in compose: YAML lowercases the Go field names, JSON keeps them.
+const throttle = list(S(f("path", "scalar", { keep: true, jsonName: "Path" }), f("rate", "bytes", { keep: true, jsonName: "Rate" })));
 
 const build = S(
   f("context"), f("dockerfile"), f("dockerfile_inline"), f("entitlements", strings), f("args", smap), f("provenance"), f("sbom"),
@@ -73,7 +76,7 @@ const serviceShape = S(
     f("include", strings), f("ignore", strings), f("initial_sync"),
   ))))),
   f("blkio_config", S(
-    f("weight"), f("weight_device", list(S(f("path"), f("weight")))), f("device_read_bps", throttle), f("device_read_iops", throttle),
+    f("weight"), f("weight_device", list(S(f("path", "scalar", { keep: true, jsonName: "Path" }), f("weight", "scalar", { keep: true, jsonName: "Weight" })))), f("device_read_bps", throttle), f("device_read_iops", throttle),
     f("device_write_bps", throttle), f("device_write_iops", throttle),
   )),
   f("cap_add", strings), f("cap_drop", strings), f("cgroup_parent"), f("cgroup"), f("cpu_count"), f("cpu_percent"), f("cpu_period"),
@@ -196,8 +199,9 @@ function buildNode(v: unknown, shape: Shape, fmt: Format): Node {
 
 function buildStruct(obj: Record<string, unknown>, shape: Struct, fmt: Format, extensions = fmt === "yaml"): Extract<Node, { k: "map" }> {
   const entries: [string, Node][] = [];
-  for (const field of shape.fields) {
-    const v = obj[field.key];
+  for (const field0 of shape.fields) {
+    const v = obj[field0.key];
+    const field = fmt === "json" && field0.jsonName ? { ...field0, key: field0.jsonName } : field0;
     if (v === undefined || v === null) {
       if (fmt === "json" && field.jsonAlways) entries.push([field.key, typeof field.shape === "object" && "fields" in field.shape ? buildStruct({}, field.shape, fmt) : { k: "null" }]);
       else if (fmt === "json" && typeof field.shape === "object" && "fields" in field.shape && field.shape.value) entries.push([field.key, buildStruct({}, field.shape, fmt)]);
@@ -214,7 +218,8 @@ function buildStruct(obj: Record<string, unknown>, shape: Struct, fmt: Format, e
       entries.push([field.key, node]);
       continue;
     }
-    if (!field.keep && isZero(v)) continue;
+    // JSON prints `"command": []` for an explicitly empty command, unlike YAML.
+    if (!field.keep && isZero(v) && !(fmt === "json" && field.jsonAlways)) continue;
     entries.push([field.key, buildNode(v, field.shape, fmt)]);
   }
   if (extensions) {
