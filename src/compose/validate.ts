@@ -258,6 +258,8 @@ function expected(node: SchemaNode | undefined, fallback: string[]): string {
   if (types.includes("number")) types = types.filter((t) => t !== "integer");
   // A flag is true/false or a "${VAR}" string; saying "a string" invites `privileged: "yes please"`.
   if (types.length === 2 && types.includes("boolean") && types.includes("string")) return "true or false";
+  // "nothing" reads best last: "a string or a list, or nothing".
+  if (types.includes("null") && types.length > 1) types = [...types.filter((t) => t !== "null"), "null"];
   return joinWords(types.map((t) => typeWord(t, t === "string" ? stringExample(node) : undefined)));
 }
 

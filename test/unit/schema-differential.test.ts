@@ -10,7 +10,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiagnosticBag, formatKeyPath } from "../../src/compose/diagnostics.js";
-import { parseComposeYaml } from "../../src/compose/source.js";
+import { parseComposeYaml, PositionIndex } from "../../src/compose/source.js";
 import { validateData, validateDocument } from "../../src/compose/validate.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -290,6 +290,7 @@ function mutate(doc: unknown, m: Mutation): void {
   }
 }
 
+const KNOWN_CODES = ["schema.unknown-key", "schema.invalid-name", "schema.type", "schema.enum", "schema.pattern", "schema.required", "schema.range", "schema.duplicate"];
 const RUNS = 3000;
 const SEED = 20_261_124;
 
@@ -311,6 +312,14 @@ describe("generated mutations of the valid corpus", () => {
         if (verdict) stats.valid++;
         else stats.invalid++;
         expect(validateData(doc)).toBe(verdict);
+        // Every rejection must come out as at least one readable diagnostic, and no crash.
+        const bag = new DiagnosticBag();
+        validateDocument({ file: "m.yaml", data: doc, positions: new PositionIndex("m.yaml"), resets: [], overrides: [] }, bag);
+        expect(bag.items.length > 0).toBe(!verdict);
+        for (const d of bag.items) {
+          expect(KNOWN_CODES).toContain(d.code);
+          expect(d.message).not.toMatch(/undefined|\[object Object\]|must NOT|must have/);
+        }
       }),
       { seed: SEED, numRuns: RUNS },
     );
@@ -327,7 +336,14 @@ describe("every place the official schema knows, with every value of the pool", 
         const doc: Record<string, unknown> = { services: { n1: { image: "x" } } };
         setAtPlace(doc, place, clone(value));
         count++;
-        if (validateData(doc) !== expectedVerdict(doc)) mismatches.push(`${place.join(".")} = ${JSON.stringify(value)}`);
+        const verdict = expectedVerdict(doc);
+        if (validateData(doc) !== verdict) mismatches.push(`${place.join(".")} = ${JSON.stringify(value)}`);
+        if (!verdict) {
+          const bag = new DiagnosticBag();
+          validateDocument({ file: "m.yaml", data: doc, positions: new PositionIndex("m.yaml"), resets: [], overrides: [] }, bag);
+          const unreadable = bag.items.length === 0 || bag.items.some((d) => !KNOWN_CODES.includes(d.code) || /undefined|\[object Object\]|must NOT/.test(d.message));
+          if (unreadable) mismatches.push(`unreadable: ${place.join(".")} = ${JSON.stringify(value)}: ${bag.items.map((d) => d.message).join(" | ")}`);
+        }
       }
     }
     expect(count).toBeGreaterThan(20_000);
