@@ -1,52 +1,45 @@
-// Golden tests for `moor config`: each test/fixtures/config/<case>/compose.yaml is parsed,
-// normalized and printed, and must equal expected.yaml (and expected.json when present), which
-// hold what `docker compose config` v5 prints for the same file. The project directory is
-// /project, the home directory /home/me; files beside compose.yaml are readable under /project;
-// env.json (optional) is the interpolation environment.
+// Golden tests for `moor config`: each test/fixtures/config/<case>/compose.yaml goes through
+// the whole loader (interpolation, validation, profiles, normalization, consistency) and is
+// printed; the text must equal expected.yaml (and expected.json when present), which hold what
+// `docker compose config` v5 prints for the same file. The project directory is /project, the
+// home directory /home/me; files beside compose.yaml are readable under /project; env.json
+// (optional) is the shell environment; a file named no-path-resolution turns path resolution off.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DiagnosticBag } from "../../src/compose/diagnostics.js";
+import { loadProject } from "../../src/compose/load.js";
 import type { FileReader } from "../../src/compose/load-options.js";
-import { normalizeProject } from "../../src/compose/normalize.js";
 import { serializeConfig } from "../../src/compose/serialize.js";
-import { parseComposeYaml } from "../../src/compose/source.js";
 
 const root = path.join(import.meta.dirname, "../fixtures/config");
 const cases = fs.readdirSync(root).filter((d) => fs.statSync(path.join(root, d)).isDirectory()).sort();
 
 function readerFor(dir: string): FileReader {
-  const local = (p: string): string | undefined => (p.startsWith("/project/") ? path.join(dir, p.slice("/project/".length)) : undefined);
+  const local = (p: string): string | undefined => (p === "/project" ? dir : p.startsWith("/project/") ? path.join(dir, p.slice("/project/".length)) : undefined);
+  const stat = (p: string): fs.Stats | undefined => {
+    const file = local(p);
+    return file !== undefined && fs.existsSync(file) ? fs.statSync(file) : undefined;
+  };
   return {
-    readFile: (p) => {
-      const file = local(p);
-      return file && fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
-    },
-    exists: (p) => {
-      const file = local(p);
-      return file !== undefined && fs.existsSync(file);
-    },
-    isDirectory: (p) => {
-      const file = local(p);
-      return file !== undefined && fs.existsSync(file) && fs.statSync(file).isDirectory();
-    },
+    readFile: (p) => (stat(p)?.isFile() ? fs.readFileSync(local(p)!, "utf8") : undefined),
+    exists: (p) => stat(p) !== undefined,
+    isDirectory: (p) => stat(p)?.isDirectory() === true,
   };
 }
 
 function render(dir: string, format: "yaml" | "json"): { text: string; errors: string[] } {
-  const bag = new DiagnosticBag();
-  const docs = parseComposeYaml("/project/compose.yaml", fs.readFileSync(path.join(dir, "compose.yaml"), "utf8"), bag);
-  const data = (docs[0]?.data ?? {}) as Record<string, unknown>;
   const envFile = path.join(dir, "env.json");
   const env = fs.existsSync(envFile) ? (JSON.parse(fs.readFileSync(envFile, "utf8")) as Record<string, string>) : {};
-  const projectName = typeof data.name === "string" ? data.name : "golden";
-  const project = normalizeProject(
-    data,
-    { projectName, workingDir: "/project", homeDir: "/home/me", env, reader: readerFor(dir), resolvePaths: !fs.existsSync(path.join(dir, "no-path-resolution")) },
-    bag,
-    () => undefined,
-  );
-  return { text: serializeConfig(project, format), errors: bag.errors.map((d) => d.message) };
+  const result = loadProject({
+    workingDir: "/project",
+    files: ["/project/compose.yaml"],
+    env,
+    homeDir: "/home/me",
+    reader: readerFor(dir),
+    resolvePaths: !fs.existsSync(path.join(dir, "no-path-resolution")),
+  });
+  const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
+  return { text: result.project ? serializeConfig(result.project, format) : "", errors };
 }
 
 describe("docker compose config golden outputs", () => {
