@@ -167,7 +167,7 @@ describe("validateDocument", () => {
       path: "services.app.environment",
       at: "4:18",
       message: "expected a mapping or a list, got the string \"A=1\"",
-      hint: 'for example: environment: "KEY=value"',
+      hint: 'for example: environment: ["KEY=value"]',
     },
   ])("$name", ({ yaml, code, path, at, message, hint }) => {
     const d = only(yaml);
