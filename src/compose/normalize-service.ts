@@ -66,6 +66,29 @@ const PLAIN_NUMBERS = [
 const BYTE_FIELDS = ["mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "shm_size"] as const;
 const STRING_LISTS = ["cap_add", "cap_drop", "device_cgroup_rules", "dns", "dns_opt", "dns_search", "external_links", "group_add", "links", "profiles", "security_opt", "tmpfs", "volumes_from"] as const;
 
+/**
+ * compose keeps one entry per key in these lists (checked again after short syntax is expanded):
+ * a later duplicate replaces the earlier one where the earlier one stood.
+ */
+export function dedupeBy<T>(items: T[], key: (item: T) => string): T[] {
+  const out: T[] = [];
+  const at = new Map<string, number>();
+  for (const item of items) {
+    const k = key(item);
+    const i = at.get(k);
+    if (i === undefined) {
+      at.set(k, out.length);
+      out.push(item);
+    } else {
+      out[i] = item;
+    }
+  }
+  return out;
+}
+
+const DEDUPED_STRING_LISTS = ["cap_add", "cap_drop", "dns", "dns_opt", "dns_search", "links", "profiles", "tmpfs"] as const;
+const beforeEquals = (s: string): string => s.split("=")[0]!;
+
 /** A command or entrypoint: strings are split like a shell would; lists are kept; null stays null. */
 function toCommand(v: unknown, r: Reporter, path: KeyPath): string[] | null | undefined {
   if (v === undefined) return undefined;
@@ -529,6 +552,13 @@ export function normalizeService(name: string, raw: Obj, ctx: ServiceContext): S
     }
     s.deploy.replicas = s.scale;
   }
+  for (const k of DEDUPED_STRING_LISTS) if (s[k]) s[k] = dedupeBy(s[k], beforeEquals);
+  if (s.expose) s.expose = dedupeBy(s.expose, (e) => e);
+  if (s.ports) s.ports = dedupeBy(s.ports, (p) => `${p.host_ip ?? "0.0.0.0"}:${p.published ?? ""}:${p.target}/${p.protocol}`);
+  if (s.volumes) s.volumes = dedupeBy(s.volumes, (v) => v.target);
+  if (s.devices) s.devices = dedupeBy(s.devices, (d) => d.target);
+  if (s.secrets) s.secrets = dedupeBy(s.secrets, (r) => r.target ?? `/run/secrets/${r.source}`);
+  if (s.configs) s.configs = dedupeBy(s.configs, (r) => r.target ?? `/${r.source}`);
   copyExtensions(raw, s);
   return s;
 }

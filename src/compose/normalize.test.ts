@@ -114,3 +114,22 @@ describe("serialize helpers", () => {
     expect(serializeRaw({ b: 1, a: null }, "json")).toBe('{\n  "a": null,\n  "b": 1\n}');
   });
 });
+
+describe("duplicates", () => {
+  it("keeps one entry per key, the later one in the earlier place", () => {
+    const { project } = run({
+      services: {
+        s: {
+          image: "x",
+          ports: ["8080:80", "8000-8001:8000-8001", "8080:80", "127.0.0.1:8080:80"],
+          volumes: ["va:/data", "./b:/other", "vc:/data/"],
+          cap_add: ["NET_ADMIN", "SYS_TIME", "NET_ADMIN"],
+        },
+      },
+    });
+    const s = project.services.s!;
+    expect(s.ports!.map((p) => `${p.host_ip ?? ""}:${p.published}:${p.target}`)).toEqual([":8080:80", ":8000:8000", ":8001:8001", "127.0.0.1:8080:80"]);
+    expect(s.volumes!.map((v) => `${v.source}:${v.target}`)).toEqual(["vc:/data", "/p/b:/other"]);
+    expect(s.cap_add).toEqual(["NET_ADMIN", "SYS_TIME"]);
+  });
+});
