@@ -28,8 +28,11 @@ interface SchemaCheck {
 
 let cached: { check: SchemaCheck; source: "standalone" | "compiled" } | undefined;
 
-function isModuleNotFound(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "MODULE_NOT_FOUND";
+/** True when the standalone file itself is absent (not when something it requires is missing). */
+function isStandaloneMissing(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  return code === "MODULE_NOT_FOUND" && typeof message === "string" && message.includes(STANDALONE_VALIDATOR.slice(2));
 }
 
 /** Compiles the schema with ajv at run time: the fallback when no standalone code was built. */
@@ -47,7 +50,7 @@ function validator(): { check: SchemaCheck; source: "standalone" | "compiled" } 
     standalone = typeof mod === "function" ? mod : mod.default;
   } catch (err) {
     // Absent when running from src; anything else (a corrupt build) is a bug worth a stack.
-    if (!isModuleNotFound(err)) throw err;
+    if (!isStandaloneMissing(err)) throw err;
   }
   cached = standalone ? { check: standalone, source: "standalone" } : { check: compileSchemaValidator(), source: "compiled" };
   return cached;
