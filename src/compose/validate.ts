@@ -21,7 +21,8 @@ const SCHEMA_FILE = "../../schemas/compose-spec.json";
 /** Ajv options shared with scripts/build-schema.mjs: both must produce the same verdicts. */
 export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false } as const;
 
-interface SchemaCheck {
+/** A validation function: the verdict, with ajv's errors left on `.errors`. */
+export interface SchemaCheck {
   (data: unknown): boolean;
   errors?: ErrorObject[] | null;
 }
