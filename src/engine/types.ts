@@ -70,3 +70,99 @@ export const LABELS = {
   volume: "com.docker.compose.volume",
   replace: "com.docker.compose.replace",
 } as const;
+
+/** What `inspectContainer` reports beyond the list call: exit code, health, TTY, start/finish times. */
+export interface ContainerDetails {
+  id: string;
+  /** Without the leading slash. */
+  name: string;
+  image: string;
+  created: string;
+  restartCount: number;
+  state: {
+    status: ContainerState;
+    running: boolean;
+    paused: boolean;
+    restarting: boolean;
+    oomKilled: boolean;
+    dead: boolean;
+    pid: number;
+    exitCode: number;
+    error: string;
+    startedAt: string;
+    finishedAt: string;
+    health?: "healthy" | "unhealthy" | "starting";
+    /** The last healthcheck outputs, oldest first, for "why is it unhealthy" messages. */
+    healthLog: { exitCode: number; output: string }[];
+  };
+  config: {
+    tty: boolean;
+    image: string;
+    labels: Record<string, string>;
+    env: string[];
+    cmd: string[];
+    entrypoint: string[];
+    workingDir: string;
+    user: string;
+  };
+  networks: ContainerSummary["networks"];
+  /** "80/tcp" → host bindings. */
+  ports: Record<string, { hostIp: string; hostPort: string }[]>;
+  mounts: { type: string; name?: string; source?: string; destination: string; rw: boolean }[];
+}
+
+/** What `inspectImage` reports: enough to decide whether to pull/build and to fill compose labels. */
+export interface ImageDetails {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  created: string;
+  size: number;
+  os: string;
+  architecture: string;
+  labels: Record<string, string>;
+  env: string[];
+  cmd: string[];
+  entrypoint: string[];
+  workingDir: string;
+  user: string;
+  exposedPorts: string[];
+  volumes: string[];
+  hasHealthcheck: boolean;
+}
+
+/** The engine's identity and the API version moor speaks to it. */
+export interface EngineVersion {
+  /** e.g. "20.10.24". */
+  version: string;
+  /** The newest API version the engine offers. */
+  apiVersion: string;
+  minApiVersion: string;
+  /** The version moor uses: the lower of the engine's and moor's newest. */
+  negotiatedApiVersion: string;
+  os: string;
+  arch: string;
+  kernelVersion: string;
+  /** True when the engine is Podman's Docker-compatible service. */
+  podman: boolean;
+}
+
+/** One line of a container's output, already demultiplexed. */
+export interface LogLine {
+  stream: "stdout" | "stderr";
+  /** Without the line break. */
+  text: string;
+  /** RFC 3339 with nanoseconds, when timestamps were asked for. */
+  timestamp?: string;
+}
+
+/** One event from the engine's event stream. */
+export interface EngineEvent {
+  type: string;
+  action: string;
+  /** Container id, network id, volume name, image reference… */
+  id: string;
+  attributes: Record<string, string>;
+  /** Nanoseconds since the epoch. */
+  timeNano: number;
+}

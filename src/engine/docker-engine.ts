@@ -1,0 +1,609 @@
+// The Docker Engine API behind the `Engine` port, over dockerode's connection layer (unix socket,
+// TCP with or without TLS, ssh). Every request goes through `request`, which negotiates the API
+// version on first use, counts the call, and translates failures into errors.ts's classes: the
+// one place where engine errors are interpreted.
+import type { IncomingMessage } from "node:http";
+import https from "node:https";
+import type { Readable } from "node:stream";
+import Docker from "dockerode";
+import type {
+  ApiContainer,
+  ApiContainerInspect,
+  ApiEvent,
+  ApiExecInspect,
+  ApiImage,
+  ApiImageInspect,
+  ApiNetwork,
+  ApiProgressMessage,
+  ApiVersion,
+  ApiVolume,
+} from "./api-types.js";
+import { isRemoteContext, packBuildContext } from "./build-context.js";
+import { resolveEndpoint, type EndpointFiles, type EngineEndpoint, type Env } from "./connection.js";
+import type {
+  ArchiveStat,
+  BuildRequest,
+  ContainerCreateRequest,
+  EndpointConfig,
+  Engine,
+  EngineStats,
+  EventsOptions,
+  ExecOptions,
+  ExecResult,
+  ListContainersOptions,
+  ListImagesOptions,
+  ListResourcesOptions,
+  LogsOptions,
+  NetworkCreateRequest,
+  ProgressListener,
+  VolumeCreateRequest,
+} from "./engine.js";
+import { BuildError, EngineError, EngineUnreachableError, ImagePullError, NotFoundError, translateEngineError } from "./errors.js";
+import { classifyPullFailure, parseImageRef } from "./image-ref.js";
+import { jsonLines } from "./json-lines.js";
+import { demultiplex, outputLines, rawOutput, type OutputChunk } from "./log-stream.js";
+import { containerDetails, containerSummary, engineEvent, imageDetails, imageSummary, networkSummary, volumeSummary } from "./summaries.js";
+import { LABELS, type ContainerDetails, type ContainerSummary, type EngineEvent, type EngineVersion, type ImageDetails, type ImageSummary, type LogLine, type NetworkSummary, type VolumeSummary } from "./types.js";
+
+/** The newest Engine API version moor is written against. */
+export const MAX_API_VERSION = "1.41";
+
+type QueryValue = string | number | boolean | string[] | Record<string, unknown> | undefined;
+
+interface RequestSpec {
+  method: "GET" | "POST" | "PUT" | "DELETE" | "HEAD";
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: object;
+  /** A request body sent as is (tar archives). */
+  file?: Readable | Buffer;
+  signal?: AbortSignal;
+}
+
+type DialOptions = Parameters<Docker["modem"]["dial"]>[0];
+
+// Codes the engine uses for success; 304 is "already started/stopped", which compose treats as done.
+const STATUS_CODES: Record<number, string | boolean> = {
+  200: true,
+  201: true,
+  204: true,
+  304: true,
+  400: "bad parameter",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not found",
+  406: "not acceptable",
+  409: "conflict",
+  500: "server error",
+  503: "unavailable",
+};
+
+/**
+ * The engine the environment names (DOCKER_HOST, DOCKER_CONTEXT, the docker CLI's current
+ * context, the default socket). No request is made until the first call.
+ */
+export function connectDockerEngine(opts: { env: Env; files?: EndpointFiles }): DockerEngine {
+  return new DockerEngine(resolveEndpoint(opts.env, opts.files));
+}
+
+/** `Engine` over the Docker Engine API (Docker, or Podman's Docker-compatible service). */
+export class DockerEngine implements Engine {
+  readonly endpoint: string;
+  readonly stats: EngineStats;
+  private readonly target: EngineEndpoint;
+  private readonly counts: Record<string, number> = {};
+  private connection: Promise<{ docker: Docker; version: EngineVersion }> | undefined;
+
+  constructor(endpoint: EngineEndpoint) {
+    this.target = endpoint;
+    this.endpoint = endpoint.url;
+    const counts = this.counts;
+    this.stats = {
+      get calls() {
+        return { ...counts };
+      },
+      get total() {
+        return Object.values(counts).reduce((a, b) => a + b, 0);
+      },
+      reset() {
+        for (const key of Object.keys(counts)) delete counts[key];
+      },
+    };
+  }
+
+  // ---- connection -------------------------------------------------------------------------
+
+  private dockerOptions(version: string | undefined): Docker.DockerOptions & { agent?: https.Agent } {
+    const t = this.target;
+    // docker-modem fills unset options from process.env (DOCKER_HOST, DOCKER_CERT_PATH…); every
+    // field is set here, undefined included, so only the endpoint resolved from `env` counts.
+    const base = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, version };
+    switch (t.kind) {
+      case "unix":
+        return { ...base, socketPath: t.socketPath };
+      case "tcp":
+        if (!t.tls) return { ...base, host: t.host, port: t.port, protocol: "http" };
+        return {
+          ...base,
+          host: t.host,
+          port: t.port,
+          protocol: "https",
+          // An agent carries the TLS settings because docker-modem has no switch for "TLS without verification".
+          agent: new https.Agent({ ca: t.tls.ca, cert: t.tls.cert, key: t.tls.key, rejectUnauthorized: t.tls.verify, keepAlive: true }),
+        };
+      case "ssh":
+        return { ...base, host: t.host, port: t.port, protocol: "ssh", username: t.username };
+    }
+  }
+
+  private connect(): Promise<{ docker: Docker; version: EngineVersion }> {
+    if (!this.connection) {
+      this.connection = this.negotiate().catch((err: unknown) => {
+        // Forget the failure so the next call tries again (the engine may have come up since).
+        this.connection = undefined;
+        throw err;
+      });
+    }
+    return this.connection;
+  }
+
+  /** GET /version unversioned, then speak min(engine's newest, ours) from here on. */
+  private async negotiate(): Promise<{ docker: Docker; version: EngineVersion }> {
+    const bootstrap = new Docker(this.dockerOptions(undefined));
+    const raw = (await this.dial(bootstrap, "system.version", { method: "GET", path: "/version" }, false)) as ApiVersion;
+    const server = raw.ApiVersion ?? MAX_API_VERSION;
+    const min = raw.MinAPIVersion ?? "1.12";
+    if (compareVersions(min, MAX_API_VERSION) > 0) {
+      throw new EngineError(`the engine at ${this.endpoint} needs API ${min} or newer; moor speaks up to ${MAX_API_VERSION}`, {
+        operation: "system.version",
+        expected: true,
+        hint: "use an engine that still supports API 1.41 (Docker 20.10 or newer does)",
+      });
+    }
+    const negotiated = compareVersions(server, MAX_API_VERSION) < 0 ? server : MAX_API_VERSION;
+    const version: EngineVersion = {
+      version: raw.Version ?? "",
+      apiVersion: server,
+      minApiVersion: min,
+      negotiatedApiVersion: negotiated,
+      os: raw.Os ?? "",
+      arch: raw.Arch ?? "",
+      kernelVersion: raw.KernelVersion ?? "",
+      podman: (raw.Components ?? []).some((c) => (c.Name ?? "").toLowerCase().includes("podman")),
+    };
+    return { docker: new Docker(this.dockerOptions(`v${negotiated}`)), version };
+  }
+
+  private translate(err: unknown, operation: string): EngineError {
+    const typed = translateEngineError(err, operation, this.endpoint);
+    if (typed instanceof EngineUnreachableError) {
+      const others = this.target.alternatives.filter((a) => a !== this.endpoint);
+      if (others.length > 0) {
+        return new EngineUnreachableError(this.endpoint, typed.engineMessage, {
+          operation,
+          hint: `${typed.hint ?? ""}; an engine socket exists at ${others.join(", ")}: \`export DOCKER_HOST=${others[0]}\` to use it`,
+          cause: err,
+        });
+      }
+    }
+    return typed;
+  }
+
+  /** One HTTP request on `docker`, counted; resolves with parsed JSON, or the response stream when `stream`. */
+  private dial(docker: Docker, operation: string, spec: RequestSpec, stream: boolean): Promise<unknown> {
+    this.counts[operation] = (this.counts[operation] ?? 0) + 1;
+    const query: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) query[k] = v;
+    const options: DialOptions = {
+      // docker-modem appends the query string only to paths that contain "?".
+      path: `${spec.path}?`,
+      method: spec.method,
+      // Without `_body` docker-modem would send the whole options object as the POST body.
+      options: { _query: query, _body: spec.body ?? {} },
+      isStream: stream,
+      statusCodes: STATUS_CODES,
+      ...(spec.file !== undefined ? { file: spec.file } : {}),
+      ...(spec.signal ? { abortSignal: spec.signal } : {}),
+    };
+    return new Promise((resolve, reject) => {
+      try {
+        docker.modem.dial(options, (err, result) => (err ? reject(this.translate(err, operation)) : resolve(result)));
+      } catch (err) {
+        reject(this.translate(err, operation));
+      }
+    });
+  }
+
+  private async request(operation: string, spec: RequestSpec): Promise<unknown> {
+    const { docker } = await this.connect();
+    const result = await this.dial(docker, operation, spec, false);
+    // Empty bodies come back as an empty Buffer; callers of JSON endpoints want "nothing".
+    return Buffer.isBuffer(result) ? undefined : result;
+  }
+
+  private async requestStream(operation: string, spec: RequestSpec): Promise<IncomingMessage> {
+    const { docker } = await this.connect();
+    return (await this.dial(docker, operation, spec, true)) as IncomingMessage;
+  }
+
+  // ---- system -----------------------------------------------------------------------------
+
+  async ping(): Promise<void> {
+    await this.request("system.ping", { method: "GET", path: "/_ping" });
+  }
+
+  async version(): Promise<EngineVersion> {
+    return (await this.connect()).version;
+  }
+
+  // ---- lists ------------------------------------------------------------------------------
+
+  async listContainers(opts: ListContainersOptions): Promise<ContainerSummary[]> {
+    const raw = (await this.request("containers.list", {
+      method: "GET",
+      path: "/containers/json",
+      query: { all: opts.all, filters: labelFilters(opts.project, opts.labels) },
+    })) as ApiContainer[] | undefined;
+    return (raw ?? []).map(containerSummary);
+  }
+
+  async listNetworks(opts: ListResourcesOptions = {}): Promise<NetworkSummary[]> {
+    const raw = (await this.request("networks.list", { method: "GET", path: "/networks", query: { filters: labelFilters(opts.project, opts.labels) } })) as ApiNetwork[] | undefined;
+    return (raw ?? []).map(networkSummary);
+  }
+
+  async listVolumes(opts: ListResourcesOptions = {}): Promise<VolumeSummary[]> {
+    const raw = (await this.request("volumes.list", { method: "GET", path: "/volumes", query: { filters: labelFilters(opts.project, opts.labels) } })) as
+      | { Volumes?: ApiVolume[] | null }
+      | undefined;
+    return (raw?.Volumes ?? []).map(volumeSummary);
+  }
+
+  async listImages(opts: ListImagesOptions = {}): Promise<ImageSummary[]> {
+    const filters: Record<string, string[]> = {};
+    if (opts.labels && opts.labels.length > 0) filters.label = opts.labels;
+    if (opts.reference) filters.reference = [opts.reference];
+    const raw = (await this.request("images.list", {
+      method: "GET",
+      path: "/images/json",
+      query: { all: opts.all, filters: Object.keys(filters).length > 0 ? filters : undefined },
+    })) as ApiImage[] | undefined;
+    return (raw ?? []).map(imageSummary);
+  }
+
+  // ---- images -----------------------------------------------------------------------------
+
+  async inspectImage(ref: string): Promise<ImageDetails | undefined> {
+    try {
+      const raw = (await this.request("images.inspect", { method: "GET", path: `/images/${imagePath(ref)}/json` })) as ApiImageInspect;
+      return imageDetails(raw);
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async removeImage(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+    await this.request("images.remove", { method: "DELETE", path: `/images/${imagePath(ref)}`, query: { force: opts.force } });
+  }
+
+  async pullImage(ref: string, onProgress?: ProgressListener): Promise<void> {
+    const parsed = parseImageRef(ref);
+    const fail = (message: string, status?: number, cause?: unknown): ImagePullError =>
+      new ImagePullError(ref, parsed.registry, classifyPullFailure(message), message, { status, cause });
+    let res: IncomingMessage;
+    try {
+      res = await this.requestStream("images.pull", { method: "POST", path: "/images/create", query: { fromImage: parsed.name, tag: parsed.tag } });
+    } catch (err) {
+      if (err instanceof EngineError && err.status !== undefined) throw fail(err.engineMessage, err.status, err);
+      throw err;
+    }
+    // The engine answers 200 first and reports a failed pull inside the stream.
+    for await (const message of this.progress(res, "images.pull")) {
+      if (message.error !== undefined || message.errorDetail !== undefined) throw fail(message.errorDetail?.message ?? message.error ?? "pull failed");
+      const text = [message.id, message.status, message.progress].filter((s) => s).join(" ");
+      if (text && onProgress) onProgress(text);
+    }
+  }
+
+  async buildImage(req: BuildRequest, onProgress?: ProgressListener): Promise<string> {
+    if (req.tags.length === 0) throw new EngineError("a build needs at least one tag", { operation: "images.build" });
+    const remote = isRemoteContext(req.contextDir);
+    const packed = remote ? undefined : await packBuildContext(req);
+    const query: Record<string, QueryValue> = {
+      t: req.tags,
+      dockerfile: packed ? packed.dockerfile : req.dockerfile,
+      remote: remote ? req.contextDir : undefined,
+      buildargs: req.args && Object.keys(req.args).length > 0 ? req.args : undefined,
+      labels: req.labels && Object.keys(req.labels).length > 0 ? req.labels : undefined,
+      target: req.target,
+      networkmode: req.network,
+      extrahosts: req.extraHosts && req.extraHosts.length > 0 ? req.extraHosts : undefined,
+      // An array would become repeated parameters; the API wants one JSON list.
+      cachefrom: req.cacheFrom && req.cacheFrom.length > 0 ? JSON.stringify(req.cacheFrom) : undefined,
+      shmsize: req.shmSize,
+      nocache: req.noCache || undefined,
+      pull: req.pull || undefined,
+      platform: req.platform,
+      rm: true,
+      // The classic builder: the engines moor targets offer no BuildKit session here.
+      version: "1",
+    };
+    let res: IncomingMessage;
+    try {
+      res = await this.requestStream("images.build", { method: "POST", path: "/build", query, ...(packed ? { file: packed.tar } : {}) });
+    } catch (err) {
+      packed?.tar.destroy();
+      if (err instanceof EngineError && err.status !== undefined) throw new BuildError(req.tags, err.engineMessage, undefined, { status: err.status, cause: err });
+      throw err;
+    }
+    let imageId: string | undefined;
+    let step: string | undefined;
+    for await (const message of this.progress(res, "images.build")) {
+      if (message.error !== undefined || message.errorDetail !== undefined) {
+        throw new BuildError(req.tags, (message.errorDetail?.message ?? message.error ?? "build failed").trim(), step);
+      }
+      if (message.aux?.ID) imageId = message.aux.ID;
+      if (message.stream !== undefined) {
+        for (const line of message.stream.split("\n")) {
+          if (line.startsWith("Step ")) step = line.trim();
+          const built = /^Successfully built ([0-9a-f]+)/.exec(line);
+          if (built && !imageId) imageId = built[1];
+          if (line.trim() !== "" && onProgress) onProgress(line);
+        }
+      } else if (message.status !== undefined && onProgress) {
+        onProgress([message.id, message.status, message.progress].filter((s) => s).join(" "));
+      }
+    }
+    if (imageId) return imageId;
+    // Engines that send neither aux.ID nor "Successfully built": ask for the first tag.
+    const image = await this.inspectImage(req.tags[0] ?? "");
+    if (!image) throw new BuildError(req.tags, "the engine ended the build without an image", step);
+    return image.id;
+  }
+
+  /** Progress messages of a pull/build stream, with transport failures translated. */
+  private async *progress(res: IncomingMessage, operation: string): AsyncGenerator<ApiProgressMessage> {
+    try {
+      for await (const value of jsonLines(res)) {
+        if (value && typeof value === "object") yield value as ApiProgressMessage;
+      }
+    } catch (err) {
+      throw this.translate(err, operation);
+    } finally {
+      res.destroy();
+    }
+  }
+
+  // ---- containers -------------------------------------------------------------------------
+
+  async createContainer(req: ContainerCreateRequest): Promise<string> {
+    const raw = (await this.request("containers.create", {
+      method: "POST",
+      path: "/containers/create",
+      query: { name: req.name, platform: req.platform },
+      body: req.body,
+    })) as { Id?: string };
+    if (!raw?.Id) throw new EngineError(`creating ${req.name}: the engine returned no id`, { operation: "containers.create" });
+    return raw.Id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.request("containers.start", { method: "POST", path: `/containers/${enc(id)}/start` });
+  }
+
+  async stopContainer(id: string, timeoutSec?: number): Promise<void> {
+    await this.request("containers.stop", { method: "POST", path: `/containers/${enc(id)}/stop`, query: { t: timeoutSec } });
+  }
+
+  async killContainer(id: string, signal?: string): Promise<void> {
+    await this.request("containers.kill", { method: "POST", path: `/containers/${enc(id)}/kill`, query: { signal } });
+  }
+
+  async removeContainer(id: string, opts: { force: boolean; volumes: boolean }): Promise<void> {
+    await this.request("containers.remove", { method: "DELETE", path: `/containers/${enc(id)}`, query: { force: opts.force, v: opts.volumes } });
+  }
+
+  async renameContainer(id: string, newName: string): Promise<void> {
+    await this.request("containers.rename", { method: "POST", path: `/containers/${enc(id)}/rename`, query: { name: newName } });
+  }
+
+  async inspectContainer(id: string): Promise<ContainerDetails> {
+    const raw = (await this.request("containers.inspect", { method: "GET", path: `/containers/${enc(id)}/json` })) as ApiContainerInspect;
+    return containerDetails(raw);
+  }
+
+  async waitContainer(id: string, condition: "not-running" | "next-exit" | "removed" = "not-running"): Promise<{ exitCode: number; error?: string }> {
+    const raw = (await this.request("containers.wait", { method: "POST", path: `/containers/${enc(id)}/wait`, query: { condition } })) as {
+      StatusCode?: number;
+      Error?: { Message?: string } | null;
+    };
+    const error = raw?.Error?.Message;
+    return { exitCode: raw?.StatusCode ?? 0, ...(error ? { error } : {}) };
+  }
+
+  // ---- networks and volumes ---------------------------------------------------------------
+
+  async createNetwork(req: NetworkCreateRequest): Promise<string> {
+    const raw = (await this.request("networks.create", { method: "POST", path: "/networks/create", body: req })) as { Id?: string };
+    if (!raw?.Id) throw new EngineError(`creating network ${req.Name}: the engine returned no id`, { operation: "networks.create" });
+    return raw.Id;
+  }
+
+  async removeNetwork(idOrName: string): Promise<void> {
+    await this.request("networks.remove", { method: "DELETE", path: `/networks/${enc(idOrName)}` });
+  }
+
+  async connectNetwork(network: string, containerId: string, endpoint?: EndpointConfig): Promise<void> {
+    await this.request("networks.connect", {
+      method: "POST",
+      path: `/networks/${enc(network)}/connect`,
+      body: { Container: containerId, ...(endpoint ? { EndpointConfig: endpoint } : {}) },
+    });
+  }
+
+  async disconnectNetwork(network: string, containerId: string, force = false): Promise<void> {
+    await this.request("networks.disconnect", { method: "POST", path: `/networks/${enc(network)}/disconnect`, body: { Container: containerId, Force: force } });
+  }
+
+  async createVolume(req: VolumeCreateRequest): Promise<string> {
+    const raw = (await this.request("volumes.create", { method: "POST", path: "/volumes/create", body: req })) as { Name?: string };
+    return raw?.Name ?? req.Name;
+  }
+
+  async removeVolume(name: string, opts: { force?: boolean } = {}): Promise<void> {
+    await this.request("volumes.remove", { method: "DELETE", path: `/volumes/${enc(name)}`, query: { force: opts.force } });
+  }
+
+  // ---- output, exec, archives, events -----------------------------------------------------
+
+  async *logs(id: string, opts: LogsOptions = {}): AsyncGenerator<LogLine> {
+    // The stream has frames only without a TTY; the list call does not say which, inspect does.
+    const { config } = await this.inspectContainer(id);
+    const res = await this.requestStream("containers.logs", {
+      method: "GET",
+      path: `/containers/${enc(id)}/logs`,
+      query: {
+        stdout: true,
+        stderr: true,
+        follow: opts.follow,
+        since: opts.since,
+        until: opts.until,
+        tail: opts.tail === undefined ? undefined : String(opts.tail),
+        timestamps: opts.timestamps,
+      },
+      signal: opts.signal,
+    });
+    yield* this.lines(res, config.tty, opts.timestamps ?? false, "containers.logs", opts.signal);
+  }
+
+  /** Lines of an output stream; ends quietly when `signal` aborts it. */
+  private async *lines(res: IncomingMessage, tty: boolean, timestamps: boolean, operation: string, signal?: AbortSignal): AsyncGenerator<LogLine> {
+    const stop = () => res.destroy();
+    signal?.addEventListener("abort", stop, { once: true });
+    try {
+      yield* outputLines(tty ? rawOutput(res) : demultiplex(res), { timestamps });
+    } catch (err) {
+      if (signal?.aborted) return;
+      throw this.translate(err, operation);
+    } finally {
+      signal?.removeEventListener("abort", stop);
+      res.destroy();
+    }
+  }
+
+  async exec(id: string, opts: ExecOptions): Promise<ExecResult> {
+    const tty = opts.tty ?? false;
+    const created = (await this.request("exec.create", {
+      method: "POST",
+      path: `/containers/${enc(id)}/exec`,
+      body: {
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: tty,
+        Cmd: opts.cmd,
+        ...(opts.env ? { Env: opts.env } : {}),
+        ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
+        ...(opts.user ? { User: opts.user } : {}),
+        ...(opts.privileged ? { Privileged: true } : {}),
+      },
+    })) as { Id?: string };
+    const execId = created?.Id;
+    if (!execId) throw new EngineError("the engine returned no exec id", { operation: "exec.create" });
+    const res = await this.requestStream("exec.start", { method: "POST", path: `/exec/${enc(execId)}/start`, body: { Detach: false, Tty: tty } });
+    const collected: Record<OutputChunk["stream"], Buffer[]> = { stdout: [], stderr: [] };
+    async function* collect(chunks: AsyncIterable<OutputChunk>): AsyncGenerator<OutputChunk> {
+      for await (const chunk of chunks) {
+        collected[chunk.stream].push(chunk.data);
+        yield chunk;
+      }
+    }
+    try {
+      for await (const line of outputLines(collect(tty ? rawOutput(res) : demultiplex(res)))) opts.onLine?.(line);
+    } catch (err) {
+      throw this.translate(err, "exec.start");
+    } finally {
+      res.destroy();
+    }
+    const inspected = (await this.request("exec.inspect", { method: "GET", path: `/exec/${enc(execId)}/json` })) as ApiExecInspect;
+    return {
+      exitCode: inspected?.ExitCode ?? -1,
+      stdout: Buffer.concat(collected.stdout).toString("utf8"),
+      stderr: Buffer.concat(collected.stderr).toString("utf8"),
+    };
+  }
+
+  async putArchive(id: string, dir: string, tar: Readable | Buffer): Promise<void> {
+    await this.request("containers.putArchive", { method: "PUT", path: `/containers/${enc(id)}/archive`, query: { path: dir }, file: tar });
+  }
+
+  async getArchive(id: string, path: string): Promise<{ tar: Readable; stat: ArchiveStat | undefined }> {
+    const res = await this.requestStream("containers.getArchive", { method: "GET", path: `/containers/${enc(id)}/archive`, query: { path } });
+    const header = res.headers["x-docker-container-path-stat"];
+    let stat: ArchiveStat | undefined;
+    if (typeof header === "string" && header !== "") {
+      try {
+        stat = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as ArchiveStat;
+      } catch {
+        // The stat header is a convenience; an engine that garbles it still sent a usable tar.
+        stat = undefined;
+      }
+    }
+    return { tar: res, stat };
+  }
+
+  async *events(opts: EventsOptions = {}): AsyncGenerator<EngineEvent> {
+    if (opts.signal?.aborted) return;
+    const res = await this.requestStream("system.events", {
+      method: "GET",
+      path: "/events",
+      query: {
+        filters: opts.filters && Object.keys(opts.filters).length > 0 ? opts.filters : undefined,
+        since: opts.since === undefined ? undefined : String(opts.since),
+        until: opts.until === undefined ? undefined : String(opts.until),
+      },
+      signal: opts.signal,
+    });
+    const stop = () => res.destroy();
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    try {
+      for await (const value of jsonLines(res)) {
+        if (value && typeof value === "object") yield engineEvent(value as ApiEvent);
+      }
+    } catch (err) {
+      if (opts.signal?.aborted) return;
+      throw this.translate(err, "system.events");
+    } finally {
+      opts.signal?.removeEventListener("abort", stop);
+      res.destroy();
+    }
+  }
+}
+
+/** The API's label filter: the project label first, then the caller's. */
+function labelFilters(project: string | undefined, labels: string[] | undefined): Record<string, string[]> | undefined {
+  const all = [...(project !== undefined ? [`${LABELS.project}=${project}`] : []), ...(labels ?? [])];
+  return all.length > 0 ? { label: all } : undefined;
+}
+
+/** Container, network and volume ids and names are one path segment. */
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+/** Image references keep their slashes: the engine's route takes the rest of the path as the name. */
+function imagePath(ref: string): string {
+  return ref.split("/").map(encodeURIComponent).join("/");
+}
+
+/** Compares dotted versions numerically: "1.9" < "1.41". */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+

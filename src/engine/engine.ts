@@ -1,0 +1,217 @@
+// The port between moor and a container engine. The reconcile executor, the CLI's log/exec/cp
+// commands and the integration tests use only this; `DockerEngine` implements it over the Docker
+// Engine API (Docker or Podman's compatible socket). Every method rejects with one of the typed
+// errors of errors.ts, never with a raw HTTP or socket error.
+import type { Readable } from "node:stream";
+import type {
+  ContainerDetails,
+  ContainerSummary,
+  EngineEvent,
+  EngineVersion,
+  ImageDetails,
+  ImageSummary,
+  LogLine,
+  NetworkSummary,
+  VolumeSummary,
+} from "./types.js";
+
+/** Label filters as the API takes them: "key" (present) or "key=value". */
+export type LabelFilter = string[];
+
+export interface ListContainersOptions {
+  /** Adds `com.docker.compose.project=<project>` to the label filter. */
+  project?: string;
+  /** Include stopped containers. */
+  all: boolean;
+  labels?: LabelFilter;
+}
+
+export interface ListResourcesOptions {
+  /** Adds `com.docker.compose.project=<project>` to the label filter. */
+  project?: string;
+  labels?: LabelFilter;
+}
+
+export interface ListImagesOptions {
+  labels?: LabelFilter;
+  /** `reference` filter, e.g. "moor-examples/*". */
+  reference?: string;
+  /** Include intermediate images. */
+  all?: boolean;
+}
+
+/** `POST /containers/create`: the container's name and the API's JSON body, field names as the API spells them. */
+export interface ContainerCreateRequest {
+  name: string;
+  body: { Image: string; Labels?: Record<string, string>; HostConfig?: object; NetworkingConfig?: object };
+  /** `platform` query parameter, e.g. "linux/amd64". */
+  platform?: string;
+}
+
+/** `POST /networks/{id}/connect`'s EndpointConfig. */
+export interface EndpointConfig {
+  Aliases?: string[];
+  Links?: string[];
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] };
+  MacAddress?: string;
+  DriverOpts?: Record<string, string>;
+}
+
+/** `POST /networks/create`'s body. */
+export interface NetworkCreateRequest {
+  Name: string;
+  Driver?: string;
+  Options?: Record<string, string>;
+  Internal?: boolean;
+  Attachable?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: { Driver?: string; Config?: Record<string, unknown>[]; Options?: Record<string, string> };
+  Labels: Record<string, string>;
+  CheckDuplicate?: boolean;
+}
+
+/** `POST /volumes/create`'s body. */
+export interface VolumeCreateRequest {
+  Name: string;
+  Driver?: string;
+  DriverOpts?: Record<string, string>;
+  Labels: Record<string, string>;
+}
+
+/** A classic-builder build: compose's `build:` section with paths resolved. */
+export interface BuildRequest {
+  /** Absolute context directory, or a git/HTTP URL the engine fetches itself. */
+  contextDir: string;
+  /** Relative to the context or absolute; "Dockerfile" when absent. */
+  dockerfile?: string;
+  dockerfileInline?: string;
+  args?: Record<string, string>;
+  target?: string;
+  labels?: Record<string, string>;
+  /** Network mode for RUN steps ("host", "none", a network name). */
+  network?: string;
+  /** "host:ip" entries for /etc/hosts during RUN. */
+  extraHosts?: string[];
+  cacheFrom?: string[];
+  /** Bytes. */
+  shmSize?: number;
+  /** The first tag is the image's name; at least one is needed. */
+  tags: string[];
+  noCache?: boolean;
+  /** Always try to pull a newer base image. */
+  pull?: boolean;
+  platform?: string;
+}
+
+export interface LogsOptions {
+  follow?: boolean;
+  /** Unix seconds, or an RFC 3339 date / Go duration as the API accepts them. */
+  since?: number | string;
+  until?: number | string;
+  /** Lines from the end; "all" or absent for everything. */
+  tail?: number | "all";
+  timestamps?: boolean;
+  /** Stops a followed stream. */
+  signal?: AbortSignal;
+}
+
+export interface ExecOptions {
+  cmd: string[];
+  env?: string[];
+  workingDir?: string;
+  user?: string;
+  privileged?: boolean;
+  tty?: boolean;
+  /** Each output line as it arrives. */
+  onLine?: (line: LogLine) => void;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ArchiveStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+export interface EventsOptions {
+  /** API event filters, e.g. { type: ["container"], label: ["com.docker.compose.project=x"] }. */
+  filters?: Record<string, string[]>;
+  since?: number | string;
+  until?: number | string;
+  /** Ends the stream (the iterator then returns normally). */
+  signal?: AbortSignal;
+}
+
+/** How many API requests each operation made; benchmarks read it. */
+export interface EngineStats {
+  /** Operation (e.g. "containers.list") → requests made. */
+  readonly calls: Readonly<Record<string, number>>;
+  readonly total: number;
+  reset(): void;
+}
+
+export type ProgressListener = (text: string) => void;
+
+/** A container engine as moor uses it. */
+export interface Engine {
+  /** The endpoint in the form users write it, e.g. "unix:///var/run/docker.sock". */
+  readonly endpoint: string;
+  readonly stats: EngineStats;
+
+  /** Resolves when the engine answers; rejects with EngineUnreachableError otherwise. */
+  ping(): Promise<void>;
+  version(): Promise<EngineVersion>;
+
+  /** One label-filtered list call. */
+  listContainers(opts: ListContainersOptions): Promise<ContainerSummary[]>;
+  listNetworks(opts?: ListResourcesOptions): Promise<NetworkSummary[]>;
+  listVolumes(opts?: ListResourcesOptions): Promise<VolumeSummary[]>;
+  listImages(opts?: ListImagesOptions): Promise<ImageSummary[]>;
+
+  /** Undefined when the image is not on the engine. */
+  inspectImage(ref: string): Promise<ImageDetails | undefined>;
+  removeImage(ref: string, opts?: { force?: boolean }): Promise<void>;
+  /** Rejects with ImagePullError (reason "unreachable" when no registry answers). */
+  pullImage(ref: string, onProgress?: ProgressListener): Promise<void>;
+  /** Resolves with the new image's id; rejects with BuildError when a step fails. */
+  buildImage(req: BuildRequest, onProgress?: ProgressListener): Promise<string>;
+
+  /** Resolves with the new container's id. */
+  createContainer(req: ContainerCreateRequest): Promise<string>;
+  /** Starting a running container is not an error. */
+  startContainer(id: string): Promise<void>;
+  /** Stopping a stopped container is not an error. */
+  stopContainer(id: string, timeoutSec?: number): Promise<void>;
+  killContainer(id: string, signal?: string): Promise<void>;
+  removeContainer(id: string, opts: { force: boolean; volumes: boolean }): Promise<void>;
+  renameContainer(id: string, newName: string): Promise<void>;
+  inspectContainer(id: string): Promise<ContainerDetails>;
+  /** Waits for the container to stop and resolves with its exit code. */
+  waitContainer(id: string, condition?: "not-running" | "next-exit" | "removed"): Promise<{ exitCode: number; error?: string }>;
+
+  /** Resolves with the network's id. */
+  createNetwork(req: NetworkCreateRequest): Promise<string>;
+  removeNetwork(idOrName: string): Promise<void>;
+  connectNetwork(network: string, containerId: string, endpoint?: EndpointConfig): Promise<void>;
+  disconnectNetwork(network: string, containerId: string, force?: boolean): Promise<void>;
+
+  /** Resolves with the volume's name. */
+  createVolume(req: VolumeCreateRequest): Promise<string>;
+  removeVolume(name: string, opts?: { force?: boolean }): Promise<void>;
+
+  /** Demultiplexed output lines (TTY containers included); ends when the container's log does, or at `signal`. */
+  logs(id: string, opts?: LogsOptions): AsyncIterable<LogLine>;
+  exec(id: string, opts: ExecOptions): Promise<ExecResult>;
+  /** Extracts a tar into the container at `dir` (which must exist). */
+  putArchive(id: string, dir: string, tar: Readable | Buffer): Promise<void>;
+  /** A tar of `path` in the container, and what `path` is. */
+  getArchive(id: string, path: string): Promise<{ tar: Readable; stat: ArchiveStat | undefined }>;
+  events(opts?: EventsOptions): AsyncIterable<EngineEvent>;
+}
