@@ -2,69 +2,35 @@
 // parallelism, reporting every state change as an event. All decisions were made by the planner;
 // what is left here is the I/O and the waiting (health, completion) that only the engine can answer.
 import type { Project, ServiceConfig } from "../compose/types.js";
-import type { ContainerSummary } from "../engine/types.js";
+import type { Engine, NetworkCreateRequest } from "../engine/engine.js";
 import { LABELS } from "../engine/types.js";
-import { containerSpec, networkLabels, volumeLabels, type ContainerCreateSpec, type EndpointSpec, type MountSpec } from "./container-spec.js";
+import { containerName, containerSpec, networkLabels, volumeLabels, type ContainerCreateSpec, type MountSpec } from "./container-spec.js";
 import type { EventSink, MoorEvent, ResourceKind, ResourceStatus } from "./events.js";
 import type { ObservedState } from "./observed-state.js";
 import type { ContainerRef, Plan, PlanAction } from "./plan-types.js";
 import { runDag } from "./run-dag.js";
 
-/** What the executor needs from an engine: the narrow port the Docker adapter implements. */
-export interface ExecutorEngine {
-  createNetwork(spec: NetworkCreateSpec): Promise<string>;
-  removeNetwork(name: string): Promise<void>;
-  createVolume(spec: VolumeCreateSpec): Promise<void>;
-  removeVolume(name: string): Promise<void>;
-  pullImage(ref: string, onProgress?: (text: string) => void): Promise<void>;
-  buildImage(spec: BuildSpec, onProgress?: (text: string) => void): Promise<void>;
-  removeImage(ref: string): Promise<void>;
-  createContainer(spec: ContainerCreateSpec): Promise<string>;
-  startContainer(id: string): Promise<void>;
-  stopContainer(id: string, timeoutSec?: number): Promise<void>;
-  removeContainer(id: string, opts: { force: boolean; volumes: boolean }): Promise<void>;
-  renameContainer(id: string, name: string): Promise<void>;
-  connectNetwork(network: string, containerId: string, endpoint?: EndpointSpec): Promise<void>;
-  disconnectNetwork(network: string, containerId: string, force?: boolean): Promise<void>;
-  listContainers(opts: { all: boolean; labels: string[] }): Promise<ContainerSummary[]>;
-  inspectContainer(id: string): Promise<{ state: { status: string; exitCode: number; health?: string; running: boolean } }>;
-  inspectImage(ref: string): Promise<{ id: string } | undefined>;
-}
-
-export interface NetworkCreateSpec {
-  Name: string;
-  Driver?: string;
-  Options?: Record<string, string>;
-  Internal?: boolean;
-  Attachable?: boolean;
-  EnableIPv6?: boolean;
-  IPAM?: { Driver?: string; Config?: Record<string, unknown>[]; Options?: Record<string, string> };
-  Labels: Record<string, string>;
-  CheckDuplicate?: boolean;
-}
-
-export interface VolumeCreateSpec {
-  Name: string;
-  Driver?: string;
-  DriverOpts?: Record<string, string>;
-  Labels: Record<string, string>;
-}
-
-export interface BuildSpec {
-  contextDir: string;
-  dockerfile?: string;
-  dockerfileInline?: string;
-  args?: Record<string, string>;
-  target?: string;
-  labels?: Record<string, string>;
-  network?: string;
-  extraHosts?: string[];
-  cacheFrom?: string[];
-  shmSize?: number;
-  tags: string[];
-  noCache?: boolean;
-  pull?: boolean;
-}
+/** What the executor needs from an engine: a narrow slice of the Engine port. */
+export type ExecutorEngine = Pick<
+  Engine,
+  | "createNetwork"
+  | "removeNetwork"
+  | "createVolume"
+  | "removeVolume"
+  | "pullImage"
+  | "buildImage"
+  | "removeImage"
+  | "createContainer"
+  | "startContainer"
+  | "stopContainer"
+  | "removeContainer"
+  | "renameContainer"
+  | "connectNetwork"
+  | "disconnectNetwork"
+  | "listContainers"
+  | "inspectContainer"
+  | "inspectImage"
+>;
 
 export interface ExecuteContext {
   project: Project;
@@ -120,7 +86,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
       case "create-network": {
         emit("network", a.name, "Creating", false);
         const c = a.config;
-        const spec: NetworkCreateSpec = {
+        const spec: NetworkCreateRequest = {
           Name: a.name,
           Driver: c.driver,
           Options: c.driver_opts,
@@ -197,7 +163,9 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
       case "create-container": {
         const svc = services[a.service];
         if (!svc) throw new Error(`bug: no service ${a.service}`);
-        emit("container", a.name, a.replaces ? "Recreate" : "Creating", false);
+        // A recreate works under a temporary name; users know the container by its final one.
+        const shownName = a.replaces ? containerName(ctx.project, svc, a.number) : a.name;
+        emit("container", shownName, a.replaces ? "Recreate" : "Creating", false);
         const image = await engine.inspectImage(svc.image ?? `${ctx.project.name}-${svc.name}`);
         const spec = containerSpec(ctx.project, svc, a.number, {
           configFiles: ctx.configFiles,
@@ -212,7 +180,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         const id = await engine.createContainer(spec);
         created.set(a.id, id);
         for (const extra of spec.extraNetworks) await engine.connectNetwork(extra.network, id, extra.endpoint);
-        emit("container", a.name, a.replaces ? "Recreated" : "Created", true);
+        emit("container", shownName, a.replaces ? "Recreated" : "Created", true);
         return;
       }
       case "start-container":

@@ -99,17 +99,30 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
+  const execCtx = {
+    project,
+    observed,
+    configFiles: result.configFiles,
+    workingDir: result.workingDir,
+    version: MOOR_VERSION,
+    parallel: parallelism(global),
+    onEvent: sink,
+    signal: abort.signal,
+  };
   try {
-    await executePlan(thePlan, engine, {
-      project,
-      observed,
-      configFiles: result.configFiles,
-      workingDir: result.workingDir,
-      version: MOOR_VERSION,
-      parallel: parallelism(global),
-      onEvent: sink,
-      signal: abort.signal,
-    });
+    // Builds and pulls change image ids the plan could not know: run them first, then plan the
+    // containers again against the new images (stale containers are recreated in that plan).
+    const imageKinds = new Set(["build-image", "pull-image"]);
+    if (thePlan.actions.some((a) => imageKinds.has(a.kind))) {
+      const images = { ...thePlan, actions: thePlan.actions.filter((a) => imageKinds.has(a.kind)).map((a) => ({ ...a, deps: [] })) };
+      await executePlan(images, engine, execCtx);
+      if (abort.signal.aborted) throw new ExitCode(130);
+      const again = await observe(engine, project.name);
+      const second = plan(project, again, { ...planOptions, build: false, pull: "never" });
+      await executePlan(second, engine, { ...execCtx, observed: again });
+    } else {
+      await executePlan(thePlan, engine, execCtx);
+    }
   } finally {
     process.removeListener("SIGINT", onSigint);
   }

@@ -1,0 +1,83 @@
+// Attached `up`: follow the containers' logs until they all stop; Ctrl-C stops the project
+// gracefully and a second Ctrl-C kills it; --abort-on-container-exit/--exit-code-from end it
+// when one container exits, with compose's exit codes.
+import type { Project } from "../compose/types.js";
+import type { Engine } from "../engine/engine.js";
+import type { ContainerSummary } from "../engine/types.js";
+import { LABELS } from "../engine/types.js";
+import { LogPrefixer } from "../ui/log-lines.js";
+import { logName, streamContainer } from "./follow-logs.js";
+import type { GlobalOptions } from "./global-options.js";
+import type { UpOptions } from "./commands/up.js";
+
+/** Returns the exit code `up` should end with. */
+export async function attachAndFollow(engine: Engine, project: Project, services: string[], opts: UpOptions, _global: GlobalOptions): Promise<number> {
+  const since = Math.floor(Date.now() / 1000) - 2;
+  const chosen = services.length > 0 ? new Set(services) : undefined;
+  const containers = (await engine.listContainers({ all: true, labels: [`${LABELS.project}=${project.name}`, `${LABELS.oneoff}=False`] }))
+    .filter((c) => !chosen || chosen.has(c.labels[LABELS.service] ?? "") || opts.attachDependencies)
+    .filter((c) => !opts.attach?.length || opts.attach.includes(c.labels[LABELS.service] ?? ""))
+    .filter((c) => !opts.noAttach?.includes(c.labels[LABELS.service] ?? ""))
+    .filter((c) => project.services[c.labels[LABELS.service] ?? ""]?.attach !== false)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const prefixer = new LogPrefixer({ color: opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR, prefix: opts.logPrefix !== false });
+  for (const c of containers) prefixer.register(logName(c));
+  process.stdout.write(`Attaching to ${containers.map(logName).join(", ")}\n`);
+
+  const stopping = new AbortController();
+  let interrupts = 0;
+  let exitCode = 0;
+  const timeout = opts.timeout === undefined ? undefined : Number(opts.timeout);
+  const everything = async () =>
+    engine.listContainers({ all: false, labels: [`${LABELS.project}=${project.name}`, `${LABELS.oneoff}=False`] });
+  const stopAll = async (kill: boolean) => {
+    const running = await everything();
+    await Promise.all(running.map((c) => (kill ? engine.killContainer(c.id, "SIGKILL") : engine.stopContainer(c.id, timeout)).catch(() => undefined)));
+  };
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write("Gracefully stopping... (press Ctrl+C again to force)\n");
+      exitCode = 130;
+      void stopAll(false);
+    } else {
+      process.stderr.write("Killing...\n");
+      void stopAll(true);
+    }
+  };
+  process.on("SIGINT", onSigint);
+
+  const abortOnExit = opts.abortOnContainerExit || opts.abortOnContainerFailure || opts.exitCodeFrom !== undefined;
+  let decided = false;
+  const followOne = async (c: ContainerSummary): Promise<void> => {
+    for (let from: number | undefined = since; ; from = Math.floor(Date.now() / 1000)) {
+      await streamContainer(engine, c, prefixer, { follow: true, color: false, prefix: true, out: process.stdout, signal: stopping.signal, timestamps: opts.timestamps }, from).catch(() => undefined);
+      const info = await engine.inspectContainer(c.id).catch(() => undefined);
+      if (!info) return;
+      if (info.state.running || info.state.restarting) {
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      const service = c.labels[LABELS.service] ?? "";
+      process.stdout.write(`${logName(c)} exited with code ${info.state.exitCode}\n`);
+      if (opts.exitCodeFrom === service) exitCode = info.state.exitCode;
+      if (abortOnExit && !decided && interrupts === 0) {
+        const failure = info.state.exitCode !== 0;
+        if (opts.abortOnContainerExit || opts.exitCodeFrom !== undefined || (opts.abortOnContainerFailure && failure)) {
+          decided = true;
+          if (opts.exitCodeFrom === undefined) exitCode = info.state.exitCode;
+          process.stderr.write("Aborting on container exit...\n");
+          await stopAll(false);
+        }
+      }
+      return;
+    }
+  };
+  try {
+    await Promise.all(containers.map(followOne));
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    stopping.abort();
+  }
+  return exitCode;
+}
