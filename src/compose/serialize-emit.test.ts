@@ -13,11 +13,11 @@ describe("yamlInlineString (go-yaml v3 quoting)", () => {
     ["0x1F", '"0x1F"'],
     ["true", '"true"'],
     ["True", '"True"'],
-    ["yes", '"yes"'],
-    ["off", '"off"'],
+    ["yes", "'yes'"],
+    ["off", "'off'"],
     ["null", '"null"'],
     ["~", '"~"'],
-    ["12:30", '"12:30"'],
+    ["12:30", "'12:30'"],
     ["2024-01-02", '"2024-01-02"'],
     ["8080:80", "8080:80"],
     ["a: b", "'a: b'"],
@@ -34,6 +34,12 @@ describe("yamlInlineString (go-yaml v3 quoting)", () => {
     ["'q'", "'''q'''"],
     ["tab\there", '"tab\\there"'],
     ["Host(`a`)", "Host(`a`)"],
+    ["<<", "'<<'"],
+    [".5", '".5"'],
+    [".env", ".env"],
+    ["-0", '"-0"'],
+    ["1e3", '"1e3"'],
+    ["10.5.0.0/16", "10.5.0.0/16"],
   ])("%j → %s", (s, want) => {
     expect(yamlInlineString(s)).toBe(want);
   });
@@ -49,6 +55,28 @@ describe("yamlKeyCompare (go-yaml v3 key order)", () => {
     [["ab", "a"], ["a", "ab"]],
   ])("%j sorts to %j", (input, want) => {
     expect([...input].sort(yamlKeyCompare)).toEqual(want);
+  });
+});
+
+describe("line folding (go-yaml's 80-column preset)", () => {
+  const words = Array.from({ length: 30 }, (_, i) => `word${i}`).join(" ");
+  it("folds a long plain value at the first space past column 80, indented under its key", () => {
+    const text = emitYaml({ k: "map", entries: [["k", { k: "str", v: words }]] });
+    const lines = text.split("\n");
+    expect(lines[0]!.length).toBeGreaterThan(80);
+    expect(lines[0]).toBe(`k: ${words.split(" ").slice(0, 13).join(" ")}`);
+    expect(lines[1]!.startsWith("  word13 ")).toBe(true);
+    expect(lines.join(" ").replace(/\s+/g, " ").trim()).toBe(`k: ${words}`);
+  });
+  it("never folds keys or text without spaces", () => {
+    const long = "x".repeat(120);
+    expect(emitYaml({ k: "map", entries: [[long, { k: "str", v: long }]] })).toBe(`${long}: ${long}\n`);
+  });
+  it("folds inside quotes, keeping the quotes", () => {
+    const text = emitYaml({ k: "map", entries: [["k", { k: "str", v: `*${words}` }]] });
+    expect(text.startsWith("k: '*word0")).toBe(true);
+    expect(text.split("\n")[1]!.startsWith("  word")).toBe(true);
+    expect(text.trimEnd().endsWith("word29'")).toBe(true);
   });
 });
 

@@ -65,9 +65,17 @@ export const jsonKeyCompare = (a: string, b: string): number => {
 };
 
 // ---- YAML scalars --------------------------------------------------------------------------
+// compose prints with go.yaml.in/yaml/v4's Encoder (v3-compatible presets, indent 2): strings
+// that would read back as another type are double-quoted, YAML 1.1 booleans and sexagesimal
+// numbers single-quoted, text that cannot be plain single-quoted (double-quoted when it holds
+// control characters), multi-line text as a literal block, and long lines folded at spaces
+// once they pass 80 columns.
+
+/** The preferred line width of go-yaml's v3 presets. */
+const WIDTH = 80;
 
 const OLD_BOOLS = new Set(["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]);
-const RESOLVED = new Set(["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", "<<"]);
+const RESOLVED = new Set(["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", "-0", "-0.0"]);
 const BASE60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
 const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[0-9]+)$/;
@@ -77,7 +85,8 @@ const TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{1,2}:\d{1,
 function resolvesToNonString(s: string): boolean {
   if (RESOLVED.has(s)) return true;
   const first = s[0] ?? "";
-  if (!/[-+.0-9]/.test(first)) return false;
+  if (first === ".") return /^\.[0-9]/.test(s) && YAML_FLOAT.test(s);
+  if (!/[-+0-9]/.test(first)) return false;
   if (TIMESTAMP.test(s)) return true;
   const plain = s.replaceAll("_", "");
   return GO_INT.test(plain) || YAML_FLOAT.test(plain);
@@ -85,69 +94,168 @@ function resolvesToNonString(s: string): boolean {
 
 const isPrintable = (c: number): boolean =>
   c === 0x0a || (c >= 0x20 && c <= 0x7e) || c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) || (c >= 0x10000 && c <= 0x10ffff);
+const isBreak = (ch: string | undefined): boolean => ch === "\n" || ch === "\r" || ch === "\u0085" || ch === "\u2028" || ch === "\u2029";
 
-/** The analysis libyaml makes before choosing a style, reduced to what block context needs. */
-function plainAllowed(s: string): boolean {
-  if (s === "") return false;
-  if (/^[ \t]|[ \t]$/.test(s)) return false;
-  if (s.startsWith("---") || s.startsWith("...")) return false;
-  const first = s[0]!;
-  const followedByBlank = (i: number): boolean => i + 1 >= s.length || s[i + 1] === " " || s[i + 1] === "\t" || s[i + 1] === "\n";
-  if ("#,[]{}&*!|>'\"%@`".includes(first)) return false;
-  if ((first === "?" || first === ":" || first === "-") && followedByBlank(0)) return false;
-  for (let i = 1; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === ":" && followedByBlank(i)) return false;
-    if (c === "#" && (s[i - 1] === " " || s[i - 1] === "\t")) return false;
-  }
-  return true;
+interface Analysis {
+  plain: boolean;
+  single: boolean;
+  block: boolean;
+  multiline: boolean;
 }
 
-function hasSpecial(s: string): boolean {
-  for (const ch of s) {
-    if (!isPrintable(ch.codePointAt(0)!)) return true;
-  }
-  return false;
+/** libyaml's scalar analysis, for block context. */
+function analyze(s: string): Analysis {
+  if (s === "") return { plain: true, single: true, block: false, multiline: false };
+  const chars = Array.from(s);
+  let indicators = s.startsWith("---") || s.startsWith("...");
+  let lineBreaks = false;
+  let special = false;
+  let tabs = false;
+  let leadingSpace = false;
+  let leadingBreak = false;
+  let trailingSpace = false;
+  let trailingBreak = false;
+  let breakSpace = false;
+  let spaceBreak = false;
+  let prevSpace = false;
+  let prevBreak = false;
+  let precededByBlank = true;
+  chars.forEach((ch, i) => {
+    const next = chars[i + 1];
+    const followedByBlank = next === undefined || next === " " || next === "\t" || isBreak(next);
+    if (i === 0) {
+      if ("#,[]{}&*!|>'\"%@`".includes(ch)) indicators = true;
+      else if ((ch === "?" || ch === ":" || ch === "-") && followedByBlank) indicators = true;
+    } else if ((ch === ":" && followedByBlank) || (ch === "#" && precededByBlank)) {
+      indicators = true;
+    }
+    const code = ch.codePointAt(0)!;
+    if (ch === "\t") tabs = true;
+    else if (!isPrintable(code) && !isBreak(ch)) special = true;
+    if (ch === " ") {
+      if (i === 0) leadingSpace = true;
+      if (i === chars.length - 1) trailingSpace = true;
+      if (prevBreak) breakSpace = true;
+      prevSpace = true;
+      prevBreak = false;
+    } else if (isBreak(ch)) {
+      lineBreaks = true;
+      if (i === 0) leadingBreak = true;
+      if (i === chars.length - 1) trailingBreak = true;
+      if (prevSpace) spaceBreak = true;
+      prevSpace = false;
+      prevBreak = true;
+    } else {
+      prevSpace = false;
+      prevBreak = false;
+    }
+    precededByBlank = ch === " " || ch === "\t" || isBreak(ch);
+  });
+  const a: Analysis = { plain: true, single: true, block: true, multiline: lineBreaks };
+  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) a.plain = false;
+  if (trailingSpace) a.block = false;
+  if (breakSpace) a.plain = a.single = false;
+  if (spaceBreak || tabs || special) a.plain = a.single = false;
+  if (spaceBreak || special) a.block = false;
+  if (lineBreaks || indicators) a.plain = false;
+  return a;
 }
 
-function doubleQuoted(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (isPrintable(c) && c !== 0x0a && c !== 0x85) out += ch;
-    else if (c === 0x00) out += "\\0";
-    else if (c === 0x07) out += "\\a";
-    else if (c === 0x08) out += "\\b";
-    else if (c === 0x09) out += "\\t";
-    else if (c === 0x0a) out += "\\n";
-    else if (c === 0x0b) out += "\\v";
-    else if (c === 0x0c) out += "\\f";
-    else if (c === 0x0d) out += "\\r";
-    else if (c === 0x1b) out += "\\e";
-    else if (c === 0x85) out += "\\N";
-    else if (c === 0xa0) out += "\\_";
-    else if (c === 0x2028) out += "\\L";
-    else if (c === 0x2029) out += "\\P";
-    else if (c <= 0xff) out += `\\x${c.toString(16).toUpperCase().padStart(2, "0")}`;
-    else if (c <= 0xffff) out += `\\u${c.toString(16).toUpperCase().padStart(4, "0")}`;
-    else out += `\\U${c.toString(16).toUpperCase().padStart(8, "0")}`;
-  }
-  return `${out}"`;
+type Style = "plain" | "single" | "double" | "literal";
+
+/** The style go-yaml ends up with for a string (keys never use block styles). */
+export function yamlStringStyle(s: string, isKey = false): Style {
+  let style: Style;
+  if (s.includes("\n")) style = /\S/.test(s) && s.length >= 2 ? "literal" : "double";
+  else if (BASE60.test(s) || OLD_BOOLS.has(s) || s === "<<") style = "single";
+  else if (resolvesToNonString(s)) style = "double";
+  else style = "plain";
+  const a = analyze(s);
+  if (isKey && a.multiline) style = "double";
+  if (style === "plain" && (!a.plain || (s === "" && isKey))) style = "single";
+  if (style === "single" && !a.single) style = "double";
+  if (style === "literal" && (!a.block || isKey)) style = "double";
+  return style;
 }
 
-/** A single-line scalar as go-yaml writes it: plain, else single-quoted, else double-quoted. */
-export function yamlInlineString(s: string): string {
-  if (s.includes("\n") || resolvesToNonString(s) || BASE60.test(s) || OLD_BOOLS.has(s) || hasSpecial(s)) return doubleQuoted(s);
-  if (plainAllowed(s)) return s;
-  return `'${s.replaceAll("'", "''")}'`;
+const ESCAPES: Record<number, string> = {
+  0x00: "0", 0x07: "a", 0x08: "b", 0x09: "t", 0x0a: "n", 0x0b: "v", 0x0c: "f", 0x0d: "r", 0x1b: "e", 0x22: '"', 0x5c: "\\", 0x85: "N", 0xa0: "_", 0x2028: "L", 0x2029: "P",
+};
+
+function escapeChar(ch: string): string | undefined {
+  const c = ch.codePointAt(0)!;
+  if (isPrintable(c) && !isBreak(ch) && ch !== '"' && ch !== "\\" && c !== 0xfeff) return undefined;
+  const named = ESCAPES[c];
+  if (named !== undefined) return `\\${named}`;
+  if (c <= 0xff) return `\\x${c.toString(16).toUpperCase().padStart(2, "0")}`;
+  if (c <= 0xffff) return `\\u${c.toString(16).toUpperCase().padStart(4, "0")}`;
+  return `\\U${c.toString(16).toUpperCase().padStart(8, "0")}`;
 }
 
-/** Multi-line strings use a literal block unless trailing spaces or control characters forbid it. */
-function literalAllowed(s: string): boolean {
-  if (hasSpecial(s.replaceAll("\n", ""))) return false;
-  return !/[ \t]\n|[ \t]$/.test(s) && !/^\n/.test(s);
+/**
+ * Writes a single-line scalar starting at column `col` (after the separating space). With
+ * `fold`, a space past column 80 becomes a line break indented to `indent`, as go-yaml does.
+ */
+function writeInline(s: string, style: Exclude<Style, "literal">, col: number, indent: number, fold: boolean): string {
+  const chars = Array.from(s);
+  const last = chars.length - 1;
+  let out = style === "plain" ? "" : style === "single" ? "'" : '"';
+  let column = col + out.length;
+  let spaces = false;
+  const newline = (): void => {
+    out += `\n${" ".repeat(indent)}`;
+    column = indent;
+  };
+  chars.forEach((ch, i) => {
+    const next = chars[i + 1];
+    if (style === "double") {
+      const esc = escapeChar(ch);
+      if (esc !== undefined) {
+        out += esc;
+        column += esc.length;
+        spaces = false;
+        return;
+      }
+    }
+    if (ch === " ") {
+      const inner = style === "plain" || (i > 0 && i < last);
+      const nextIsSpace = next === " ";
+      if (fold && !spaces && column > WIDTH && inner && (style === "double" || !nextIsSpace)) {
+        newline();
+        if (style === "double" && nextIsSpace) {
+          out += "\\";
+          column++;
+        }
+      } else {
+        out += " ";
+        column++;
+      }
+      spaces = true;
+      return;
+    }
+    const text = style === "single" && ch === "'" ? "''" : ch;
+    out += text;
+    column += text.length;
+    spaces = false;
+  });
+  if (style !== "plain") out += style === "single" ? "'" : '"';
+  return out;
+}
+
+/** A key or short value as go-yaml writes it, without folding. */
+export function yamlInlineString(s: string, isKey = false): string {
+  const style = yamlStringStyle(s, isKey);
+  return writeInline(s, style === "literal" ? "double" : style, 0, 0, false);
+}
+
+function writeLiteral(s: string, indent: number): string {
+  const chomp = !s.endsWith("\n") ? "-" : s.length === 1 || isBreak(s[s.length - 2]) ? "+" : "";
+  const indicator = s.startsWith(" ") ? "2" : "";
+  // The last line break belongs to the chomping indicator, not to the content.
+  const body = s.endsWith("\n") ? s.slice(0, -1) : s;
+  const pad = " ".repeat(indent);
+  const lines = body.split("\n").map((l) => (l === "" ? "" : `${pad}${l}`));
+  return ` |${indicator}${chomp}\n${lines.join("\n")}\n`;
 }
 
 /** go-yaml's number text: integers as is, floats in Go's shortest 'g' form. */
@@ -163,18 +271,24 @@ export function formatNumber(n: number): string {
 
 // ---- YAML document -------------------------------------------------------------------------
 
-function emitScalarAfterKey(node: Node, indent: string): string {
+const runeLength = (s: string): number => Array.from(s).length;
+
+/**
+ * Emits a value after "key:" or "-" on the current line. `col` is the column the indicator
+ * ends at; `indent` is the indentation of the key or dash.
+ */
+function emitValue(node: Node, indent: number, col: number, afterDash: boolean): string {
   switch (node.k) {
+    case "map":
+      if (node.entries.length === 0) return " {}\n";
+      return afterDash ? ` ${emitMap(node, indent + 2).slice(indent + 2)}` : `\n${emitMap(node, indent + 2)}`;
+    case "seq":
+      if (node.items.length === 0) return " []\n";
+      return afterDash ? ` ${emitSeq(node, indent + 2).slice(indent + 2)}` : `\n${emitSeq(node, indent + 2)}`;
     case "str": {
-      if (node.v.includes("\n") && literalAllowed(node.v)) {
-        const chomp = node.v.endsWith("\n\n") ? "+" : node.v.endsWith("\n") ? "" : "-";
-        const indicator = node.v.startsWith(" ") ? "2" : "";
-        // The last line break belongs to the chomping indicator, not to the content.
-        const body = node.v.endsWith("\n") ? node.v.slice(0, -1) : node.v;
-        const lines = body.split("\n").map((l) => (l === "" ? "" : `${indent}  ${l}`));
-        return ` |${indicator}${chomp}\n${lines.join("\n")}\n`;
-      }
-      return ` ${yamlInlineString(node.v)}\n`;
+      const style = yamlStringStyle(node.v);
+      if (style === "literal") return writeLiteral(node.v, indent + 2);
+      return ` ${writeInline(node.v, style, col + 1, indent + 2, true)}\n`;
     }
     case "num":
       return ` ${formatNumber(node.v)}\n`;
@@ -182,47 +296,31 @@ function emitScalarAfterKey(node: Node, indent: string): string {
       return ` ${node.v ? "true" : "false"}\n`;
     case "null":
       return " null\n";
-    default:
-      return "";
   }
 }
 
-/** Emits a value that follows "key:" or "- " on the current line. */
-function emitValue(node: Node, indent: string, afterDash: boolean): string {
-  if (node.k === "map") {
-    if (node.entries.length === 0) return " {}\n";
-    if (afterDash) return ` ${emitMap(node, indent + "  ").trimStart()}`;
-    return `\n${emitMap(node, indent + "  ")}`;
-  }
-  if (node.k === "seq") {
-    if (node.items.length === 0) return " []\n";
-    if (afterDash) return ` ${emitSeq(node, indent + "  ").trimStart()}`;
-    return `\n${emitSeq(node, indent + "  ")}`;
-  }
-  return emitScalarAfterKey(node, indent);
-}
-
-function emitMap(node: Extract<Node, { k: "map" }>, indent: string): string {
+function emitMap(node: Extract<Node, { k: "map" }>, indent: number): string {
+  const pad = " ".repeat(indent);
   let out = "";
   for (const [key, value] of node.entries) {
-    out += `${indent}${yamlInlineString(key)}:${emitValue(value, indent, false)}`;
+    const k = yamlInlineString(key, true);
+    out += `${pad}${k}:${emitValue(value, indent, indent + runeLength(k) + 1, false)}`;
   }
   return out;
 }
 
-function emitSeq(node: Extract<Node, { k: "seq" }>, indent: string): string {
+function emitSeq(node: Extract<Node, { k: "seq" }>, indent: number): string {
+  const pad = " ".repeat(indent);
   let out = "";
-  for (const item of node.items) {
-    out += `${indent}-${emitValue(item, indent, true)}`;
-  }
+  for (const item of node.items) out += `${pad}-${emitValue(item, indent, indent + 1, true)}`;
   return out;
 }
 
-/** The YAML text of a document whose root is a map. */
+/** The YAML text of a document whose root is a map (or a sequence). */
 export function emitYaml(root: Node): string {
-  if (root.k === "map") return root.entries.length === 0 ? "{}\n" : emitMap(root, "");
-  if (root.k === "seq") return root.items.length === 0 ? "[]\n" : emitSeq(root, "");
-  return emitScalarAfterKey(root, "").trimStart();
+  if (root.k === "map") return root.entries.length === 0 ? "{}\n" : emitMap(root, 0);
+  if (root.k === "seq") return root.items.length === 0 ? "[]\n" : emitSeq(root, 0);
+  return emitValue(root, -2, -1, false).trimStart();
 }
 
 // ---- JSON ----------------------------------------------------------------------------------
