@@ -15,14 +15,16 @@ fs.rmSync(root, { recursive: true, force: true });
 fs.mkdirSync(path.join(root, "bin"), { recursive: true });
 const tsc = path.join(REPO_DIR, "node_modules/typescript/bin/tsc");
 const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", path.join(root, "dist")], { cwd: REPO_DIR, stdio: "inherit" });
-// Files the TypeScript build does not emit (generated JavaScript beside the sources) are copied as they are.
-for (const rel of ["src/compose/schema-validator.generated.js"]) {
-  const from = path.join(REPO_DIR, rel);
-  if (fs.existsSync(from)) fs.copyFileSync(from, path.join(root, "dist", path.relative("src", rel)));
-}
+// As `npm run build` does: the schema compiled to standalone code beside validate.js, and the
+// schema itself where dist/ looks for it (../../schemas from dist/compose).
+const schemaBuild = path.join(REPO_DIR, "scripts/build-schema.mjs");
+const s = fs.existsSync(schemaBuild)
+  ? spawnSync(process.execPath, [schemaBuild, "--out", path.join(root, "dist/compose/schema-validator.cjs")], { cwd: REPO_DIR, stdio: "inherit" })
+  : { status: 0 };
+if (fs.existsSync(path.join(REPO_DIR, "schemas"))) fs.cpSync(path.join(REPO_DIR, "schemas"), path.join(root, "schemas"), { recursive: true });
 fs.copyFileSync(path.join(REPO_DIR, "package.json"), path.join(root, "package.json"));
 fs.writeFileSync(path.join(root, "bin/moor.js"), '#!/usr/bin/env node\nimport "../dist/cli/main.js";\n');
-if (r.status !== 0) {
-  console.error(`snapshot-build: tsc exited ${r.status}; the snapshot in ${root} may be incomplete`);
+if (r.status !== 0 || s.status !== 0) {
+  console.error(`snapshot-build: tsc exited ${r.status}, build-schema ${s.status}; the snapshot in ${root} may be incomplete`);
   process.exitCode = 1;
 } else console.log(root);
