@@ -125,9 +125,8 @@ function toFileRefs(raw: unknown, defaultTarget: ((source: string) => string) | 
 
 function toHook(raw: unknown, ctx: ServiceContext, path: KeyPath): ServiceHook {
   const o = isObj(raw) ? raw : {};
-  const hook: ServiceHook = {};
-  const command = toCommand(o.command, ctx, [...path, "command"]);
-  if (command) hook.command = command;
+  // The schema requires a command; an empty one stands in when it is missing or invalid.
+  const hook: ServiceHook = { command: toCommand(o.command, ctx, [...path, "command"]) ?? [] };
   for (const k of ["image", "user", "working_dir"] as const) if (typeof o[k] === "string") hook[k] = o[k];
   if (o.privileged !== undefined) hook.privileged = toBool(o.privileged) ?? false;
   if (o.per_replica !== undefined) hook.per_replica = toBool(o.per_replica) ?? false;

@@ -239,7 +239,7 @@ export interface DeviceRequest {
 }
 
 export interface ServiceHook {
-  command?: string[];
+  command: string[];
   image?: string;
   user?: string;
   privileged?: boolean;
