@@ -118,3 +118,21 @@ describe("formatNumber", () => {
     expect(formatNumber(n)).toBe(want);
   });
 });
+
+describe("round trip", () => {
+  it("every string reads back as itself, folded or not", async () => {
+    const fc = (await import("fast-check")).default;
+    const { parse } = await import("yaml");
+    const pieces = fc.constantFrom(" ", "  ", "\n", "\t", ":", ": ", " #", "#", "'", '"', "\\", "-", "- ", "*", "&", "!", "|", ">", "%", "@", "`", "{", "}", "[", "]", ",", "?", "~", "yes", "null", "true", "0755", "1.5", "12:30", "é", "\u2028", "\u0007", "word", "x".repeat(90));
+    const text = fc.array(pieces, { maxLength: 12 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(text, text, (key, value) => {
+        const doc = emitYaml({ k: "map", entries: [["k", { k: "str", v: value }], [key === "" ? "e" : key, { k: "seq", items: [{ k: "str", v: value }] }]] });
+        const back = parse(doc) as Record<string, unknown>;
+        expect(back.k).toBe(value);
+        expect(back[key === "" ? "e" : key]).toEqual([value]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
