@@ -28,7 +28,7 @@ const noProcessEnv = {
 };
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "src/compose/schema-validator.generated.js"] },
+  { ignores: ["dist/**", "node_modules/**", ".bench-tmp/**", "bench/results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
