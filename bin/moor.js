@@ -1,2 +1,10 @@
 #!/usr/bin/env node
-import "../dist/cli/main.js";
+// `moor --version` answers before any module loads: it is typed often and must feel instant.
+import { createRequire } from "node:module";
+
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+  process.stdout.write(`${createRequire(import.meta.url)("../package.json").version}\n`);
+} else {
+  await import("../dist/cli/main.js");
+}
