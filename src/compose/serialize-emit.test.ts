@@ -127,6 +127,9 @@ describe("round trip", () => {
     const text = fc.array(pieces, { maxLength: 12 }).map((parts) => parts.join(""));
     fc.assert(
       fc.property(text, text, (key, value) => {
+        // go-yaml writes no indentation indicator when a literal starts with line breaks and then
+        // a space, so such text does not read back; we print what compose prints.
+        fc.pre(!/^\n+ /.test(value));
         const doc = emitYaml({ k: "map", entries: [["k", { k: "str", v: value }], [key === "" ? "e" : key, { k: "seq", items: [{ k: "str", v: value }] }]] });
         const back = parse(doc) as Record<string, unknown>;
         expect(back.k).toBe(value);
