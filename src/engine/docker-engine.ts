@@ -326,6 +326,8 @@ export class DockerEngine implements Engine {
       pull: req.pull || undefined,
       platform: req.platform,
       rm: true,
+      // Without it a failed step leaves its intermediate container behind, unlabelled and unowned.
+      forcerm: true,
       // The classic builder: the engines moor targets offer no BuildKit session here.
       version: "1",
     };

@@ -223,6 +223,10 @@ export function translateEngineError(err: unknown, operation: string, endpoint: 
   switch (status) {
     case 404:
       return new NotFoundError(`${about}${engineMessage}`, { operation, engineMessage, cause: err });
+    case 403:
+      // Engines before 23 answer 403 for "network has active endpoints", a conflict in all but code.
+      if (/active endpoints|in use/i.test(engineMessage)) return new ConflictError(`${about}${engineMessage}`, { operation, engineMessage, cause: err });
+      return new EngineError(`${operation} failed (HTTP 403): ${about}${engineMessage}`, { operation, status, engineMessage, cause: err, expected: true });
     case 409:
       return new ConflictError(`${about}${engineMessage}`, { operation, engineMessage, cause: err });
     default:
