@@ -64,3 +64,18 @@ describe("parseComposeYaml and hostile keys", () => {
     expect(Object.getPrototypeOf(services)).toBe(Object.prototype);
   });
 });
+
+describe("parseComposeYaml numbers", () => {
+  it.each([
+    ["mode: 0444", 292],
+    ["mode: 0o440", 288],
+    ["mode: 444", 444],
+    ["mode: 0x1F", 31],
+    ["mode: '0444'", "0444"],
+    ["mode: 0", 0],
+  ])("%s", (text, expected) => {
+    const bag = new DiagnosticBag();
+    const [doc] = parseComposeYaml("f", text, bag);
+    expect((doc!.data as { mode: unknown }).mode).toBe(expected);
+  });
+});

@@ -137,7 +137,14 @@ class Walker {
       const target = node.resolve(this.doc);
       return this.value(target as YamlNode | undefined, path, depth + 1, keyLoc);
     }
-    if (isScalar(node)) return node.value;
+    if (isScalar(node)) {
+      // compose's YAML reader takes a plain 0-prefixed integer as octal (file modes like 0444).
+      const src = (node as { source?: string }).source;
+      if (typeof node.value === "number" && node.type === "PLAIN" && typeof src === "string" && /^[-+]?0[0-7]+$/.test(src)) {
+        return Number.parseInt(src, 8);
+      }
+      return node.value;
+    }
     if (isSeq(node)) {
       const arr: unknown[] = [];
       for (const item of node.items) {
