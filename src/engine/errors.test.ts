@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { ConflictError, EngineError, EngineUnreachableError, ImagePullError, NotFoundError, translateEngineError } from "./errors.js";
+import { classifyPullFailure, parseImageRef } from "./image-ref.js";
+
+/** What docker-modem rejects with for an HTTP error status. */
+function modemError(status: number, message: string): Error {
+  return Object.assign(new Error(`(HTTP code ${status}) unexpected - ${message} `), { statusCode: status, json: { message } });
+}
+
+describe("translateEngineError", () => {
+  it("maps 404 and 409 to their classes, keeping the engine's words", () => {
+    const nf = translateEngineError(modemError(404, "No such container: web-1"), "containers.inspect", "unix:///s");
+    expect(nf).toBeInstanceOf(NotFoundError);
+    expect(nf).toMatchObject({ status: 404, engineMessage: "No such container: web-1", operation: "containers.inspect", expected: true });
+    const cf = translateEngineError(modemError(409, 'Conflict. The container name "/x" is already in use'), "containers.create", "unix:///s");
+    expect(cf).toBeInstanceOf(ConflictError);
+  });
+
+  it("treats the older engines' 403 for a network in use as a conflict, other 403s as plain errors", () => {
+    expect(translateEngineError(modemError(403, "error while removing network: network n id 1 has active endpoints"), "networks.remove", "e")).toBeInstanceOf(ConflictError);
+    const other = translateEngineError(modemError(403, "bridge is a pre-defined network and cannot be removed"), "networks.remove", "e");
+    expect(other).not.toBeInstanceOf(ConflictError);
+    expect(other.status).toBe(403);
+  });
+
+  it("keeps other statuses with their code and message", () => {
+    const err = translateEngineError(modemError(500, "driver failed"), "networks.create", "e");
+    expect(err.constructor).toBe(EngineError);
+    expect(err.message).toBe("networks.create failed (HTTP 500): driver failed");
+    expect(err.expected).toBe(false);
+  });
+
+  it("reads the engine text when the body was not JSON", () => {
+    const err = Object.assign(new Error("(HTTP code 400) bad parameter - oops "), { statusCode: 400, json: Buffer.from("plain text body") });
+    expect(translateEngineError(err, "op", "e").engineMessage).toBe("plain text body");
+  });
+
+  it.each([
+    ["ENOENT", /the socket does not exist/],
+    ["ECONNREFUSED", /connection refused/],
+    ["EACCES", /permission denied/],
+    ["ENOTFOUND", /does not resolve/],
+  ])("turns %s into EngineUnreachableError naming the endpoint", (code, reason) => {
+    const err = translateEngineError(Object.assign(new Error(`connect ${code}`), { code }), "system.version", "unix:///var/run/docker.sock");
+    expect(err).toBeInstanceOf(EngineUnreachableError);
+    expect(err.message).toMatch(/^cannot reach the Docker engine at unix:\/\/\/var\/run\/docker.sock: /);
+    expect(err.message).toMatch(reason);
+    expect(err.hint).toBeTruthy();
+  });
+
+  it("suggests engine-up.sh or DOCKER_HOST when the engine is down", () => {
+    const err = translateEngineError(Object.assign(new Error("x"), { code: "ECONNREFUSED" }), "op", "e");
+    expect(err.hint).toMatch(/scripts\/engine-up\.sh/);
+    expect(err.hint).toMatch(/DOCKER_HOST/);
+  });
+
+  it("passes typed errors through untouched", () => {
+    const original = new NotFoundError("x", { operation: "op" });
+    expect(translateEngineError(original, "other", "e")).toBe(original);
+  });
+});
+
+describe("pull errors", () => {
+  it.each([
+    ["redis", { name: "redis", tag: "latest", registry: "registry-1.docker.io" }],
+    ["redis:7-alpine", { name: "redis", tag: "7-alpine", registry: "registry-1.docker.io" }],
+    ["docker.io/library/redis:7", { name: "docker.io/library/redis", tag: "7", registry: "registry-1.docker.io" }],
+    ["localhost:5000/app", { name: "localhost:5000/app", tag: "latest", registry: "localhost:5000" }],
+    ["ghcr.io/acme/api:1.2@sha256:abc", { name: "ghcr.io/acme/api:1.2", tag: "sha256:abc", registry: "ghcr.io" }],
+    ["acme/api:2", { name: "acme/api", tag: "2", registry: "registry-1.docker.io" }],
+  ])("parses %s", (ref, expected) => {
+    expect(parseImageRef(ref)).toEqual(expected);
+  });
+
+  it.each([
+    ['Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.0.0.53:53: no such host', "unreachable"],
+    ['Get "http://localhost:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused', "unreachable"],
+    ["manifest for redis:nope not found: manifest unknown: manifest unknown", "not-found"],
+    ["pull access denied for acme/private, repository does not exist or may require 'docker login'", "denied"],
+    ["something else entirely", "other"],
+  ])("classifies %s", (message, reason) => {
+    expect(classifyPullFailure(message)).toBe(reason);
+  });
+
+  it("says what to do when no registry answers", () => {
+    const err = new ImagePullError("redis:7-alpine", "registry-1.docker.io", "unreachable", "dial tcp: lookup registry-1.docker.io: no such host");
+    expect(err.message).toBe("cannot pull redis:7-alpine: registry-1.docker.io is unreachable (dial tcp: lookup registry-1.docker.io: no such host)");
+    expect(err.hint).toMatch(/build the image locally/);
+    expect(err.expected).toBe(true);
+  });
+});
