@@ -3,7 +3,7 @@
 // process. See bench/README.md for how to read the output.
 //
 //   npm run build && node bench/config.mjs [--runs 10] [--warmup 2] [--rss]
-//       [--only startup,config-50,config-500,config-500-noalias,inprocess,cold] [--moor-root .bench-tmp/build]
+//       [--only startup,config-50,config-500,config-500-noalias,inprocess,phases,cold] [--moor-root .bench-tmp/build]
 import { spawnSync } from "node:child_process";
 import console from "node:console";
 import fs from "node:fs";
@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parseDocument } from "yaml";
 import { writeComposeProject } from "./lib/gen-compose.mjs";
+import { measurePhases } from "./lib/phases.mjs";
 import { benchAndPrint, ContenderFailed, fmtMs, machineInfo, REPO_DIR, stats, toolVersion, writeResult } from "./lib/harness.mjs";
 
 const { values: args } = parseArgs({
@@ -207,6 +208,39 @@ if (want("inprocess")) {
 }
 
 /** @type {Record<string, Record<string, number>>} */
+const phaseSummary = {};
+if (want("phases")) {
+  if (!fs.existsSync(path.join(DIST, "compose/load.js"))) {
+    skipped.phases = "dist/compose/load.js is not built (npm run build)";
+    console.error(`\n!!! phases SKIPPED: ${skipped.phases}\n`);
+  } else {
+    // The loader's stages one by one, warm: which of them the time goes to.
+    const machine = machineInfo();
+    const phaseRuns = Number(args["inprocess-runs"]);
+    for (const v of VARIANTS) {
+      const p = writeComposeProject({ services: v.services, seed, aliases: v.aliases });
+      const label = `${v.services} services${v.aliases ? "" : ", aliases expanded"}`;
+      try {
+        phaseSummary[label] = (await measurePhases({ dist: DIST, file: p.file, env, runs: phaseRuns, warmup: Math.max(warmup, 3) })).medians;
+      } catch (err) {
+        if (!(err instanceof ContenderFailed)) throw err;
+        skipped[`phases: ${label}`] = err.message;
+        console.error(`\n!!! phases, ${label}: ${err.message}\n`);
+      }
+    }
+    const labels = Object.keys(phaseSummary);
+    if (labels.length > 0) {
+      const title = "warm loader stages, one by one (as load.ts calls them) and the serializer";
+      writeResult("config-phases", { name: "config-phases", title, runs: phaseRuns, machine, loadAfter: os.loadavg(), finishedAt: new Date().toISOString(), medians: phaseSummary });
+      const stages = Object.keys(phaseSummary[labels[0] ?? ""] ?? {});
+      console.log(`### ${title} (median ms)\n\n| stage | ${labels.join(" | ")} |\n|---|${labels.map(() => "---:").join("|")}|`);
+      for (const st of stages) console.log(`| ${st} | ${labels.map((l) => fmtMs(phaseSummary[l]?.[st] ?? NaN)).join(" | ")} |`);
+      console.log(`\n${phaseRuns} passes each after warm-up; load average ${machine.loadBefore.join(" ")} before, ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} after.\n`);
+    }
+  }
+}
+
+/** @type {Record<string, Record<string, number>>} */
 const coldSummary = {};
 if (want("cold")) {
   if (!fs.existsSync(path.join(DIST, "compose/load.js"))) {
@@ -284,7 +318,7 @@ for (const [name, suffix] of [["loadProject, 500 services", ""], ["loadProject, 
 }
 if (want("startup")) goals.push({ goal: "moor --version: median < 80 ms", measured: version ? `${fmtMs(version)} ms` : "not measured", met: version ? version < 80 : undefined });
 if (!only) {
-  writeResult("config-summary", { date: new Date().toISOString(), machine: machineInfo(), versions, goals, cold: coldSummary, skipped });
+  writeResult("config-summary", { date: new Date().toISOString(), machine: machineInfo(), versions, goals, phases: phaseSummary, cold: coldSummary, skipped });
 }
 console.log("### goals\n\n| goal | measured | met |\n|---|---|---|");
 for (const g of goals) console.log(`| ${g.goal} | ${g.measured} | ${g.met === undefined ? "–" : g.met ? "yes" : "**no**"} |`);
