@@ -52,6 +52,8 @@ const versions = {
   "docker-compose": toolVersion([DC, "version"]),
   moor: toolVersion([process.execPath, MOOR, "--version"]),
   moorRoot: path.relative(REPO_DIR, MOOR_ROOT) || ".",
+  // A snapshot says what it was built from; the shared dist/ cannot say (see machine.moorCommit for HEAD).
+  moorBuild: fs.existsSync(path.join(MOOR_ROOT, "BUILD-INFO.json")) ? JSON.parse(fs.readFileSync(path.join(MOOR_ROOT, "BUILD-INFO.json"), "utf8")) : "dist/ as built in the work tree",
 };
 
 /** @type {Record<string, string>} */

@@ -17,7 +17,9 @@ for (const f of files) {
   if (Array.isArray(r.contenders)) {
     console.log(toMarkdown(r));
     const versions = r.contenders.filter((/** @type {{ version?: string }} */ c) => c.version).map((/** @type {{ name: string, version: string }} */ c) => `${c.name}: ${c.version}`);
-    if (versions.length > 0) console.log(`Versions: ${versions.join("; ")}. moor at ${r.machine.moorCommit}.\n`);
+    const build = r.meta?.versions?.moorBuild;
+    const at = typeof build === "object" && build ? `a snapshot of ${build.commit}${build.uncommittedChanges ? " + uncommitted changes" : ""}` : `HEAD ${r.machine.moorCommit}`;
+    if (versions.length > 0) console.log(`Versions: ${versions.join("; ")}. moor: ${at}.\n`);
   } else if (r.medians) {
     console.log(`### ${r.title}\n\n| phase | median ms |\n| --- | ---: |`);
     for (const [k, v] of Object.entries(r.medians)) console.log(`| ${k} | ${fmtMs(/** @type {number} */ (v))} |`);

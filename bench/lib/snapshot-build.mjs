@@ -23,6 +23,10 @@ const s = fs.existsSync(schemaBuild)
   : { status: 0 };
 if (fs.existsSync(path.join(REPO_DIR, "schemas"))) fs.cpSync(path.join(REPO_DIR, "schemas"), path.join(root, "schemas"), { recursive: true });
 fs.copyFileSync(path.join(REPO_DIR, "package.json"), path.join(root, "package.json"));
+// What was built: the commit, and whether the working tree (others' uncommitted work) differed.
+const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_DIR, encoding: "utf8" }).stdout.trim();
+const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no", "--", "src", "schemas", "scripts"], { cwd: REPO_DIR, encoding: "utf8" }).stdout.trim() !== "";
+fs.writeFileSync(path.join(root, "BUILD-INFO.json"), `${JSON.stringify({ commit: head, uncommittedChanges: dirty, builtAt: new Date().toISOString(), tscStatus: r.status })}\n`);
 fs.writeFileSync(path.join(root, "bin/moor.js"), '#!/usr/bin/env node\nimport "../dist/cli/main.js";\n');
 if (r.status !== 0 || s.status !== 0) {
   console.error(`snapshot-build: tsc exited ${r.status}, build-schema ${s.status}; the snapshot in ${root} may be incomplete`);
