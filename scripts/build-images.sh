@@ -80,7 +80,8 @@ build_busybox() {
   chmod 1777 "$root/tmp"
   cp /bin/busybox "$root/bin/busybox"
   # --install -s puts each applet's symlink in its usual directory (/bin/sh, /usr/bin/wget…).
-  chroot "$root" /bin/busybox --install -s
+  chroot "$root" /bin/busybox --install -s \
+    || die "/bin/busybox does not run alone in an empty root; it must be busybox-static's binary"
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
   tar -C "$root" --numeric-owner -c . | docker import \

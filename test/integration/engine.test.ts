@@ -111,6 +111,15 @@ describe.skipIf(!engine)("DockerEngine against a real engine", () => {
     expect(info.state).toMatchObject({ status: "exited", running: false, exitCode: 3 });
   });
 
+  it("kills with a signal", async () => {
+    const id = await e.createContainer(box("kill", ["sleep", "300"]));
+    await e.startContainer(id);
+    await e.killContainer(id, "SIGKILL");
+    expect((await e.waitContainer(id)).exitCode).toBe(137);
+    // Killing a container that is not running is the engine's 409.
+    await expect(e.killContainer(id)).rejects.toBeInstanceOf(ConflictError);
+  });
+
   it("creates, lists, connects and removes networks and volumes by label", async () => {
     const labels = { "com.docker.compose.project": project, "com.docker.compose.network": "back" };
     const networkId = await e.createNetwork({ Name: `${project}_back`, Labels: labels, Internal: true, CheckDuplicate: true });
