@@ -35,8 +35,12 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; 
   apt-get install -y -qq --no-install-recommends docker.io >/dev/null
 fi
 
-if pgrep -x dockerd >/dev/null 2>&1; then
-  say "dockerd is running but does not answer yet; waiting for it"
+# dockerd writes its pid here; a live one that does not answer yet is still starting.
+PID_FILE=/var/run/docker.pid
+pid=""
+if [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+  pid="$(cat "$PID_FILE")"
+  say "dockerd (pid ${pid}) is running but does not answer yet; waiting for it"
 else
   # overlay2 works on ext4 with the overlay module; vfs is the fallback that works anywhere
   # (slower, more disk). MOOR_STORAGE_DRIVER forces one.
@@ -52,18 +56,22 @@ else
   say "starting dockerd (storage driver ${driver}, log ${LOG_FILE})"
   # setsid detaches dockerd from this script's session so CI's step runner does not wait on it.
   setsid dockerd --storage-driver="$driver" >>"$LOG_FILE" 2>&1 </dev/null &
+  pid=$!
 fi
+
+show_log() {
+  say "last lines of ${LOG_FILE}:"
+  tail -n 20 "$LOG_FILE" >&2 || say "(no log at ${LOG_FILE})"
+}
 
 deadline=$((SECONDS + WAIT_SECONDS))
 until engine_answers; do
   if ((SECONDS >= deadline)); then
-    say "last lines of ${LOG_FILE}:"
-    tail -n 20 "$LOG_FILE" >&2 || true
+    show_log
     die "dockerd did not answer within ${WAIT_SECONDS}s (see ${LOG_FILE})"
   fi
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
-    say "last lines of ${LOG_FILE}:"
-    tail -n 20 "$LOG_FILE" >&2 || true
+  if ! kill -0 "$pid" 2>/dev/null; then
+    show_log
     die "dockerd exited while starting (see ${LOG_FILE})"
   fi
   sleep 0.5
