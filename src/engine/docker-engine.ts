@@ -462,7 +462,7 @@ export class DockerEngine implements Engine {
   async *logs(id: string, opts: LogsOptions = {}): AsyncGenerator<LogLine> {
     // The stream has frames only without a TTY; the list call does not say which, inspect does.
     const { config } = await this.inspectContainer(id);
-    const res = await this.requestStream("containers.logs", {
+    const res = await this.openStream(opts.signal, "containers.logs", {
       method: "GET",
       path: `/containers/${enc(id)}/logs`,
       query: {
@@ -476,7 +476,19 @@ export class DockerEngine implements Engine {
       },
       signal: opts.signal,
     });
+    if (!res) return;
     yield* this.lines(res, config.tty, opts.timestamps ?? false, "containers.logs", opts.signal);
+  }
+
+  /** A long-lived stream, or undefined when `signal` aborted before (or while) it opened: stopping is not a failure. */
+  private async openStream(signal: AbortSignal | undefined, operation: string, spec: RequestSpec): Promise<IncomingMessage | undefined> {
+    if (signal?.aborted) return undefined;
+    try {
+      return await this.requestStream(operation, spec);
+    } catch (err) {
+      if (signal?.aborted) return undefined;
+      throw err;
+    }
   }
 
   /** Lines of an output stream; ends quietly when `signal` aborts it. */
@@ -555,8 +567,7 @@ export class DockerEngine implements Engine {
   }
 
   async *events(opts: EventsOptions = {}): AsyncGenerator<EngineEvent> {
-    if (opts.signal?.aborted) return;
-    const res = await this.requestStream("system.events", {
+    const res = await this.openStream(opts.signal, "system.events", {
       method: "GET",
       path: "/events",
       query: {
@@ -566,6 +577,7 @@ export class DockerEngine implements Engine {
       },
       signal: opts.signal,
     });
+    if (!res) return;
     const stop = () => res.destroy();
     opts.signal?.addEventListener("abort", stop, { once: true });
     try {

@@ -375,5 +375,11 @@ describe.skipIf(!engine)("DockerEngine against a real engine", () => {
     await listening;
     expect(received).toContain(`create ${project}-events`);
     expect(received).toContain(`start ${project}-events`);
+
+    // Stopping before the stream opens is not an error either.
+    const early: unknown[] = [];
+    for await (const ev of e.events({ signal: AbortSignal.abort() })) early.push(ev);
+    for await (const line of e.logs(id, { follow: true, signal: AbortSignal.abort() })) early.push(line);
+    expect(early).toEqual([]);
   });
 });
