@@ -40,10 +40,34 @@ export interface ListImagesOptions {
   all?: boolean;
 }
 
+/**
+ * The create call's JSON body. The fields moor's own callers set are named; the engine accepts
+ * the rest of API 1.41's Config as well, and any object with these shapes passes through as-is.
+ */
+export interface ContainerCreateBody {
+  Image: string;
+  Cmd?: string[];
+  Entrypoint?: string[];
+  Env?: string[];
+  Labels?: Record<string, string>;
+  WorkingDir?: string;
+  User?: string;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  AttachStdin?: boolean;
+  StopSignal?: string;
+  StopTimeout?: number;
+  Hostname?: string;
+  Healthcheck?: object;
+  ExposedPorts?: object;
+  HostConfig?: object;
+  NetworkingConfig?: object;
+}
+
 /** `POST /containers/create`: the container's name and the API's JSON body, field names as the API spells them. */
 export interface ContainerCreateRequest {
   name: string;
-  body: { Image: string; Labels?: Record<string, string>; HostConfig?: object; NetworkingConfig?: object };
+  body: ContainerCreateBody;
   /** `platform` query parameter, e.g. "linux/amd64". */
   platform?: string;
 }

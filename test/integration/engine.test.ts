@@ -18,10 +18,10 @@ const project = uniqueProject("engine");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-engine-test-"));
 const builtTags: string[] = [];
 
-function box(name: string, cmd: string[], extra: Partial<ContainerCreateRequest["body"]> & { Tty?: boolean } = {}): ContainerCreateRequest {
+function box(name: string, cmd: string[], extra: Partial<ContainerCreateRequest["body"]> = {}): ContainerCreateRequest {
   return {
     name: `${project}-${name}`,
-    body: { Image: TEST_IMAGES.busybox, Cmd: cmd, Labels: { "com.docker.compose.project": project, "com.docker.compose.service": name }, ...extra } as ContainerCreateRequest["body"],
+    body: { Image: TEST_IMAGES.busybox, Cmd: cmd, Labels: { "com.docker.compose.project": project, "com.docker.compose.service": name }, ...extra },
   };
 }
 
@@ -44,7 +44,7 @@ function context(name: string, files: Record<string, string>): string {
 /** Runs `image` with `cmd` to completion and returns its stdout lines. */
 async function runToCompletion(image: string, cmd: string[]): Promise<string[]> {
   const e = engine!;
-  const id = await e.createContainer({ name: `${project}-run-${builtTags.length}-${Date.now()}`, body: { Image: image, Cmd: cmd, Labels: { "com.docker.compose.project": project } } as ContainerCreateRequest["body"] });
+  const id = await e.createContainer({ name: `${project}-run-${builtTags.length}-${Date.now()}`, body: { Image: image, Cmd: cmd, Labels: { "com.docker.compose.project": project } } });
   await e.startContainer(id);
   await e.waitContainer(id);
   const lines = await collect(e.logs(id));
