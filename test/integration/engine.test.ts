@@ -11,7 +11,7 @@ import { BuildContextError, BuildError, ConflictError, EngineUnreachableError, I
 import type { ContainerCreateRequest } from "../../src/engine/engine.js";
 import type { LogLine } from "../../src/engine/types.js";
 import type { ExecutorEngine } from "../../src/reconcile/execute.js";
-import { cleanupProject, projectLabel, requireEngine, requireImages, TEST_IMAGES, uniqueProject } from "./harness.js";
+import { cleanupProject, projectLabel, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject } from "./harness.js";
 
 const engine = await requireEngine();
 const project = uniqueProject("engine");
@@ -186,6 +186,17 @@ describe.skipIf(!engine)("DockerEngine against a real engine", () => {
     expect(err).toMatchObject({ reason: "unreachable", registry: "localhost:1", image: "localhost:1/moor/absent:1" });
     expect((err as ImagePullError).message).toMatch(/^cannot pull localhost:1\/moor\/absent:1: localhost:1 is unreachable/);
     expect((err as ImagePullError).hint).toMatch(/build the image locally/);
+  });
+
+  it("names Docker Hub's registry when an unqualified image cannot be pulled", async () => {
+    const err = await e.pullImage("moor-test-absent/never:1").then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(err).toBeInstanceOf(ImagePullError);
+    expect((err as ImagePullError).registry).toBe("registry-1.docker.io");
+    // Offline (CI, here) the reason is "unreachable"; with a registry it would be "denied" or "not-found".
+    expect((err as ImagePullError).message).toMatch(/^cannot pull moor-test-absent\/never:1: registry-1\.docker\.io (is unreachable|denied access|has no such image)/);
   });
 
   it("keeps .dockerignore'd files off the engine, and always sends the Dockerfile and .dockerignore", async () => {
@@ -381,5 +392,46 @@ describe.skipIf(!engine)("DockerEngine against a real engine", () => {
     for await (const ev of e.events({ signal: AbortSignal.abort() })) early.push(ev);
     for await (const line of e.logs(id, { follow: true, signal: AbortSignal.abort() })) early.push(line);
     expect(early).toEqual([]);
+  });
+});
+
+describe.skipIf(!engine)("integration harness", () => {
+  const e = engine!;
+
+  it("cleans up one project's containers, networks and volumes and leaves another project's alone", async () => {
+    await requireImages(e);
+    const mine = uniqueProject("harness-mine");
+    const theirs = uniqueProject("harness-theirs");
+    expect(mine).not.toBe(theirs);
+    expect(mine).toMatch(/^[a-z0-9][a-z0-9_-]*$/);
+    try {
+      for (const p of [mine, theirs]) {
+        const labels = { "com.docker.compose.project": p };
+        await e.createNetwork({ Name: `${p}_default`, Labels: labels });
+        await e.createVolume({ Name: `${p}_data`, Labels: labels });
+        const id = await e.createContainer({ name: `${p}-app-1`, body: { Image: TEST_IMAGES.busybox, Cmd: ["sleep", "300"], Labels: labels } });
+        await e.startContainer(id);
+      }
+      await cleanupProject(e, mine);
+      await cleanupProject(e, mine); // twice is fine
+      expect(await e.listContainers({ project: mine, all: true })).toEqual([]);
+      expect(await e.listNetworks({ project: mine })).toEqual([]);
+      expect(await e.listVolumes({ project: mine })).toEqual([]);
+      expect(await e.listContainers({ project: theirs, all: true })).toHaveLength(1);
+      expect(await e.listNetworks({ project: theirs })).toHaveLength(1);
+      expect(await e.listVolumes({ project: theirs })).toHaveLength(1);
+    } finally {
+      await cleanupProject(e, theirs);
+    }
+    expect(await e.listVolumes({ project: theirs })).toEqual([]);
+  });
+
+  it("runs the built CLI and captures its output and exit code", async () => {
+    const ok = await runMoor(["version"]);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/moor version \d+\.\d+\.\d+/);
+    const bad = await runMoor(["no-such-command"]);
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).not.toBe("");
   });
 });
