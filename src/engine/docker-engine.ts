@@ -38,7 +38,7 @@ import type {
   ProgressListener,
   VolumeCreateRequest,
 } from "./engine.js";
-import { BuildError, EngineError, EngineUnreachableError, ImagePullError, NotFoundError, translateEngineError } from "./errors.js";
+import { BuildError, EngineConfigError, EngineError, EngineUnreachableError, ImagePullError, NotFoundError, translateEngineError } from "./errors.js";
 import { classifyPullFailure, parseImageRef } from "./image-ref.js";
 import { jsonLines } from "./json-lines.js";
 import { demultiplex, outputLines, rawOutput, type OutputChunk } from "./log-stream.js";
@@ -149,7 +149,7 @@ export class DockerEngine implements Engine {
 
   /** GET /version unversioned, then speak min(engine's newest, ours) from here on. */
   private async negotiate(): Promise<{ docker: Docker; version: EngineVersion }> {
-    const bootstrap = new Docker(this.dockerOptions(undefined));
+    const bootstrap = this.makeClient(undefined);
     const raw = (await this.dial(bootstrap, "system.version", { method: "GET", path: "/version" }, false)) as ApiVersion;
     const server = raw.ApiVersion ?? MAX_API_VERSION;
     const min = raw.MinAPIVersion ?? "1.12";
@@ -171,7 +171,17 @@ export class DockerEngine implements Engine {
       kernelVersion: raw.KernelVersion ?? "",
       podman: (raw.Components ?? []).some((c) => (c.Name ?? "").toLowerCase().includes("podman")),
     };
-    return { docker: new Docker(this.dockerOptions(`v${negotiated}`)), version };
+    return { docker: this.makeClient(`v${negotiated}`), version };
+  }
+
+  private makeClient(version: string | undefined): Docker {
+    try {
+      return new Docker(this.dockerOptions(version));
+    } catch (err) {
+      // docker-modem parses process.env's DOCKER_HOST and reads DOCKER_CERT_PATH's files while
+      // constructing, even when every option is given; a broken value there fails here.
+      throw new EngineConfigError(`cannot set up the connection to ${this.endpoint}: ${(err as Error).message}`, "check DOCKER_HOST and DOCKER_CERT_PATH in the environment");
+    }
   }
 
   private translate(err: unknown, operation: string): EngineError {
