@@ -93,7 +93,7 @@ build_busybox() {
 }
 
 build_examples() {
-  local base="moor-examples/base:bookworm"
+  local base="moor-examples/base:bookworm" rebuilt=0
   if has_recipe "$base" "$EXAMPLES_RECIPE"; then
     say "$base is current"
   else
@@ -142,17 +142,17 @@ SH
       --change 'ENV LANG=C.UTF-8' \
       --change 'CMD ["bash"]' - "$base" >/dev/null
     rm -rf "$root"
+    rebuilt=1
     say "built $base"
   fi
-  has_recipe moor-examples/python:3 "$EXAMPLES_RECIPE" || derive moor-examples/python:3 \
-    $'ENV PYTHONUNBUFFERED=1\nCMD ["python3"]'
-  has_recipe moor-examples/redis:7 "$EXAMPLES_RECIPE" || derive moor-examples/redis:7 \
-    $'WORKDIR /data\nEXPOSE 6379\nENTRYPOINT ["redis-entrypoint"]\nCMD ["redis-server"]'
-  has_recipe moor-examples/nginx:1 "$EXAMPLES_RECIPE" || derive moor-examples/nginx:1 \
-    $'EXPOSE 80\nSTOPSIGNAL SIGQUIT\nCMD ["nginx", "-g", "daemon off;"]'
-  has_recipe moor-examples/node:20 "$EXAMPLES_RECIPE" || derive moor-examples/node:20 \
-    $'CMD ["node"]'
-  return 0
+  # A new base makes every derived image stale, whatever its label says.
+  derive_if_needed() { # tag dockerfile-body
+    if ((rebuilt == 0)) && has_recipe "$1" "$EXAMPLES_RECIPE"; then say "$1 is current"; else derive "$1" "$2"; fi
+  }
+  derive_if_needed moor-examples/python:3 $'ENV PYTHONUNBUFFERED=1\nCMD ["python3"]'
+  derive_if_needed moor-examples/redis:7 $'WORKDIR /data\nEXPOSE 6379\nENTRYPOINT ["redis-entrypoint"]\nCMD ["redis-server"]'
+  derive_if_needed moor-examples/nginx:1 $'EXPOSE 80\nSTOPSIGNAL SIGQUIT\nCMD ["nginx", "-g", "daemon off;"]'
+  derive_if_needed moor-examples/node:20 $'CMD ["node"]'
 }
 
 started=$SECONDS
