@@ -9,7 +9,7 @@ import { parseDotenv } from "./dotenv.js";
 import { resolveExtends } from "./extends.js";
 import { resolveInclude } from "./include.js";
 import { castTypedValues } from "./cast.js";
-import { interpolateDocument } from "./interpolate.js";
+import { interpolateDocument, interpolateString, isInterpolationFailure } from "./interpolate.js";
 import type { LoadOptions, LoadResult } from "./load-options.js";
 import { mergeDocuments } from "./merge.js";
 import { normalizeProject } from "./normalize.js";
@@ -18,9 +18,11 @@ import { checkProjectName, normalizeProjectName, suggestProjectName } from "./pr
 import { parseComposeYaml, type ParsedDocument } from "./source.js";
 import { validateDocument } from "./validate.js";
 
-/** Truthy as compose reads boolean environment switches. */
-function envFlag(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+/** A boolean switch read as Go's strconv.ParseBool reads it (compose uses it for COMPOSE_DISABLE_ENV_FILE); undefined when unreadable. */
+function parseBool(value: string): boolean | undefined {
+  if (/^(1|t|T|TRUE|true|True)$/.test(value)) return true;
+  if (/^(0|f|F|FALSE|false|False)$/.test(value)) return false;
+  return undefined;
 }
 
 const splitList = (value: string | undefined, sep: string): string[] =>
@@ -72,7 +74,11 @@ interface Stage {
 
 /** Parses, interpolates, casts and validates one file; every problem goes to the bag. */
 function readComposeFile(file: string, text: string, env: Record<string, string>, opts: LoadOptions, bag: DiagnosticBag, stage: Stage): ParsedDocument[] {
-  const docs = parseComposeYaml(file, text, bag);
+  return processDocuments(parseComposeYaml(file, text, bag), env, opts, bag, stage);
+}
+
+/** Interpolates, casts and validates parsed documents in place. */
+function processDocuments(docs: ParsedDocument[], env: Record<string, string>, opts: LoadOptions, bag: DiagnosticBag, stage: Stage): ParsedDocument[] {
   for (const doc of docs) {
     if (opts.interpolate !== false) {
       const lookup = (name: string): string | undefined => env[name];
@@ -105,7 +111,15 @@ export function loadProject(opts: LoadOptions): LoadResult {
   if (opts.envFiles && opts.envFiles.length > 0) envFiles = opts.envFiles.map(resolveCwd);
   else if (shell.COMPOSE_ENV_FILES) envFiles = splitList(shell.COMPOSE_ENV_FILES, ",").map(resolveCwd);
   else {
-    envFiles = envFlag(shell.COMPOSE_DISABLE_ENV_FILE) ? [] : [path.join(guessDir, ".env")];
+    // compose reads the default `.env` from the directory it knows before discovery: --project-directory,
+    // else the first -f file's directory, else the working directory (not a parent found by walking up,
+    // nor a COMPOSE_FILE entry's directory).
+    const disable = shell.COMPOSE_DISABLE_ENV_FILE;
+    const disabled = disable === undefined ? false : parseBool(disable);
+    if (disabled === undefined) {
+      bag.error("env.disable-flag", `COMPOSE_DISABLE_ENV_FILE=${JSON.stringify(disable)} is not a boolean`, { hint: "use 1, true, 0 or false" });
+    }
+    envFiles = disabled === false ? [path.join(guessDir, ".env")] : [];
     envRequired = false;
   }
   envFiles = envFiles.filter((f) => envRequired || opts.reader.exists(f));
@@ -147,7 +161,9 @@ export function loadProject(opts: LoadOptions): LoadResult {
       projectDirectory: req.projectDirectory,
       files: req.files,
       envFiles: req.envFiles,
-      projectName: "included",
+      // The included project sees the parent's whole environment (which wins over its own env files).
+      env: environment,
+      projectName,
       profiles: ["*"],
       normalize: false,
       consistency: false,
@@ -157,7 +173,9 @@ export function loadProject(opts: LoadOptions): LoadResult {
     return sub.raw === undefined || sub.diagnostics.some((d) => d.severity === "error") ? undefined : { data: sub.raw };
   };
 
-  const mainDocs: ParsedDocument[] = [];
+  // Every file is parsed first: the project name (which `${COMPOSE_PROJECT_NAME}` then reads)
+  // comes from the files' `name:` before anything is interpolated, as in compose.
+  const parsed: ParsedDocument[][] = [];
   for (const file of configFiles) {
     const text = file === "-" ? (opts.stdin ?? "") : opts.reader.readFile(file);
     if (text === undefined) {
@@ -165,7 +183,46 @@ export function loadProject(opts: LoadOptions): LoadResult {
       continue;
     }
     if (file !== "-") stage.inputs.add(file);
-    const docs = readComposeFile(file === "-" ? "<stdin>" : file, text, environment, opts, bag, stage);
+    parsed.push(parseComposeYaml(file === "-" ? "<stdin>" : file, text, bag));
+  }
+
+  // Project name: -p > COMPOSE_PROJECT_NAME (shell or env files) > the last non-empty `name:`
+  // (interpolated, then normalized) > the project directory's name (normalized).
+  // An explicit -p or COMPOSE_PROJECT_NAME that is not already normal is rejected.
+  let projectName: string;
+  const explicit = opts.projectName || environment.COMPOSE_PROJECT_NAME || undefined;
+  if (explicit !== undefined) {
+    const problem = checkProjectName(explicit);
+    if (problem) {
+      const hint = suggestProjectName(explicit);
+      bag.error("project.name", problem, { hint: hint ?? "use lowercase letters, digits, dashes and underscores" });
+    }
+    projectName = explicit;
+  } else {
+    let fromFile = "";
+    for (const doc of parsed.flat()) {
+      const data = doc.data as Record<string, unknown> | null | undefined;
+      if (data && typeof data === "object" && !Array.isArray(data) && typeof data.name === "string" && data.name !== "") fromFile = data.name;
+    }
+    if (fromFile !== "" && opts.interpolate !== false) {
+      // Failures are reported where the document itself is interpolated.
+      const r = interpolateString(fromFile, (n) => environment[n]);
+      fromFile = isInterpolationFailure(r) ? "" : r.value;
+    }
+    if (opts.normalize !== false) fromFile = normalizeProjectName(fromFile);
+    projectName = fromFile !== "" ? fromFile : normalizeProjectName(path.basename(workingDir));
+    if (projectName === "") {
+      bag.error("project.name", "project name must not be empty", {
+        hint: `cannot derive one from the directory ${JSON.stringify(path.basename(workingDir))}; set one with -p, COMPOSE_PROJECT_NAME or \`name:\` (lowercase letters, digits, dashes, underscores)`,
+      });
+    }
+  }
+  // compose hands the name to interpolation as COMPOSE_PROJECT_NAME, over any other value.
+  environment.COMPOSE_PROJECT_NAME = projectName;
+
+  const mainDocs: ParsedDocument[] = [];
+  for (const docs of parsed) {
+    processDocuments(docs, environment, opts, bag, stage);
     for (const doc of docs) {
       if (doc.data !== null && doc.data !== undefined && (typeof doc.data !== "object" || Array.isArray(doc.data))) {
         bag.error("file.top-level", "the top level of a compose file must be a mapping", {
@@ -206,26 +263,6 @@ export function loadProject(opts: LoadOptions): LoadResult {
       path: ["version"],
       location: makeLocator(mainDocs)(["version"]),
     });
-  }
-
-  // Project name: -p > COMPOSE_PROJECT_NAME > name: > the project directory's name.
-  // An invalid -p or COMPOSE_PROJECT_NAME is rejected; `name:` and the directory are normalized (as compose).
-  let projectName: string;
-  const explicit = opts.projectName || environment.COMPOSE_PROJECT_NAME || undefined;
-  if (explicit !== undefined) {
-    const problem = checkProjectName(explicit);
-    if (problem) bag.error("project.name", problem, { hint: `try ${JSON.stringify(suggestProjectName(explicit))}` });
-    projectName = explicit;
-  } else {
-    const fromFile = typeof mergedObj.name === "string" && mergedObj.name !== "" ? mergedObj.name : path.basename(workingDir);
-    projectName = normalizeProjectName(fromFile);
-    if (projectName === "") {
-      bag.error("project.name", `cannot derive a project name from ${JSON.stringify(fromFile)}`, {
-        path: fromFile === mergedObj.name ? ["name"] : undefined,
-        location: fromFile === mergedObj.name ? makeLocator(mainDocs)(["name"]) : undefined,
-        hint: "set one with -p, COMPOSE_PROJECT_NAME or `name:` (lowercase letters, digits, dashes, underscores)",
-      });
-    }
   }
 
   const profiles = opts.profiles && opts.profiles.length > 0 ? opts.profiles : splitList(environment.COMPOSE_PROFILES, ",");
