@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Project, ServiceConfig } from "../compose/types.js";
 import { LABELS } from "../engine/types.js";
 import { serviceConfigHash } from "./config-hash.js";
-import { containerName, containerSpec, goDurationToNanos, networksByPriority } from "./container-spec.js";
+import { containerName, containerSpec, fileInjections, goDurationToNanos, networksByPriority } from "./container-spec.js";
 import type { ContainerCreateBody, ContainerSpecContext, HostConfigSpec } from "./container-spec.js";
 import { MOOR_CONFIG_LABEL } from "./observed-state.js";
 
@@ -58,7 +58,7 @@ describe("containerSpec: HostConfig", () => {
     ["sysctls, devices, logging", { sysctls: { "net.core.somaxconn": "1024" }, devices: [{ source: "/dev/fuse", target: "/dev/fuse", permissions: "rwm" }], logging: { driver: "json-file", options: { "max-size": "1m" } } }, { Sysctls: { "net.core.somaxconn": "1024" }, Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }], LogConfig: { Type: "json-file", Config: { "max-size": "1m" } } }],
     ["security, pid, ipc", { security_opt: ["no-new-privileges"], pid: "host", ipc: "shareable" }, { SecurityOpt: ["no-new-privileges"], PidMode: "host", IpcMode: "shareable" }],
     ["service: namespaces become container names", { network_mode: "service:db", ipc: "service:db" }, { NetworkMode: "container:demo-db-1", IpcMode: "container:demo-db-1" }],
-    ["links and volumes_from name the other service's first container", { links: ["db:database"], volumes_from: ["db:ro", "container:legacy"] }, { Links: ["demo-db-1:database"], VolumesFrom: ["demo-db-1:ro", "legacy"] }],
+    ["volumes_from names the other service's first container", { volumes_from: ["db:ro", "container:legacy"] }, { VolumesFrom: ["demo-db-1:ro", "legacy"] }],
     ["extra hosts, dns, group_add", { extra_hosts: { "host.docker.internal": ["host-gateway"] }, dns: ["1.1.1.1"], dns_search: ["example"], dns_opt: ["ndots:1"], group_add: ["audio"] }, { ExtraHosts: ["host.docker.internal:host-gateway"], Dns: ["1.1.1.1"], DnsSearch: ["example"], DnsOptions: ["ndots:1"], GroupAdd: ["audio"] }],
     ["tmpfs", { tmpfs: ["/run", "/tmp:size=64m"] }, { Tmpfs: { "/run": "", "/tmp": "size=64m" } }],
     ["gpus ask for the gpu capability", { gpus: [{ driver: "nvidia", count: -1 }] }, { DeviceRequests: [{ Driver: "nvidia", Count: -1, Capabilities: [["gpu"]] }] }],
@@ -152,7 +152,8 @@ describe("containerSpec: names and labels", () => {
       [LABELS.dependsOn]: "db:service_healthy:true",
       [LABELS.image]: "sha256:abc",
       [LABELS.version]: "0.1.0",
-      [LABELS.replace]: "old",
+      // compose v5 names the replaced container by service and number, not by id
+      [LABELS.replace]: "web-2",
     });
     expect(JSON.parse(labels[MOOR_CONFIG_LABEL] ?? "")).toMatchObject({ image: "nginx", labels: { team: "a" } });
   });
@@ -161,6 +162,73 @@ describe("containerSpec: names and labels", () => {
     const labels = spec({}, 1, { oneoff: true }).body.Labels;
     expect(labels[LABELS.oneoff]).toBe("True");
     expect(labels).not.toHaveProperty(LABELS.containerNumber);
+  });
+});
+
+describe("containerSpec: links", () => {
+  it("link every container of the linked service under compose's three names, in HostConfig and in every endpoint", () => {
+    const web: ServiceConfig = { name: "web", image: "nginx", links: ["db:database"], external_links: ["legacy", "other:alias"], networks: { default: null, back: null } };
+    const db: ServiceConfig = { name: "db", image: "postgres", deploy: { replicas: 2 } };
+    const s = containerSpec({ ...project(web), services: { web, db } }, web, 3, ctx);
+    const expected = [
+      "demo-db-1:database", "demo-db-1:db-3", "demo-db-1:demo-db-3",
+      "demo-db-2:database", "demo-db-2:db-3", "demo-db-2:demo-db-3",
+      "legacy:legacy", "other:alias",
+    ];
+    expect(s.body.HostConfig.Links).toEqual(expected);
+    expect(s.body.NetworkingConfig?.EndpointsConfig.demo_back?.Links).toEqual(expected);
+    expect(s.extraNetworks[0]?.endpoint.Links).toEqual(expected);
+  });
+
+  it("sends no Links without links", () => {
+    const s = spec({});
+    expect(s.body.HostConfig).not.toHaveProperty("Links");
+    expect(s.body.NetworkingConfig?.EndpointsConfig.demo_default).not.toHaveProperty("Links");
+  });
+});
+
+describe("secrets and configs", () => {
+  const svc = (extra: Partial<ServiceConfig> = {}): ServiceConfig => ({
+    name: "web",
+    image: "nginx",
+    secrets: [{ source: "fromfile" }, { source: "fromenv" }, { source: "fromenv", target: "renamed", uid: "1000", mode: 0o400 }],
+    configs: [{ source: "cfgfile" }, { source: "inline", target: "/etc/app.conf" }, { source: "inline", target: "rel.conf" }],
+    ...extra,
+  });
+  const files: Partial<Project> = {
+    secrets: { fromfile: { name: "fromfile", file: "/p/secret.txt" }, fromenv: { name: "fromenv", environment: "TOKEN" } },
+    configs: { cfgfile: { name: "cfgfile", file: "/p/app.conf" }, inline: { name: "inline", content: "hello" } },
+  };
+
+  it("bind-mounts only file-backed ones, read-only, where compose puts them", () => {
+    const service = svc();
+    const mounts = containerSpec(project(service, files), service, 1, ctx).body.HostConfig.Mounts;
+    expect(mounts).toEqual([
+      { Type: "bind", Source: "/p/secret.txt", Target: "/run/secrets/fromfile", ReadOnly: true },
+      { Type: "bind", Source: "/p/app.conf", Target: "/cfgfile", ReadOnly: true },
+    ]);
+  });
+
+  it("copies environment and content ones in: targets, mode 0444 by default, owner only when asked", () => {
+    const service = svc();
+    const { files: out, errors } = fileInjections(project(service, files), service, { TOKEN: "t0k" });
+    expect(errors).toEqual([]);
+    expect(out).toEqual([
+      { kind: "secrets", source: "fromenv", target: "/run/secrets/fromenv", content: "t0k", mode: 0o444, copyUidGid: false },
+      { kind: "secrets", source: "fromenv", target: "/run/secrets/renamed", content: "t0k", mode: 0o400, uid: 1000, copyUidGid: true },
+      { kind: "configs", source: "inline", target: "/etc/app.conf", content: "hello", mode: 0o444, copyUidGid: false },
+      { kind: "configs", source: "inline", target: "/rel.conf", content: "hello", mode: 0o444, copyUidGid: false },
+    ]);
+  });
+
+  it("an unset variable, or a read-only service, is an error", () => {
+    const service = svc();
+    expect(fileInjections(project(service, files), service, {}).errors).toEqual([
+      "environment variable TOKEN required by secret fromenv (service web) is not set",
+      "environment variable TOKEN required by secret fromenv (service web) is not set",
+    ]);
+    const ro = svc({ read_only: true, secrets: [], configs: [{ source: "inline" }] });
+    expect(fileInjections(project(ro, files), ro, {}).errors[0]).toMatch(/cannot create config inline in read-only service web/);
   });
 });
 

@@ -2,7 +2,7 @@
 // (API v1.41: one network endpoint at create time, the others connected afterwards). Pure: every
 // name it needs (networks, volumes, containers of other services) is derived from the Project, so
 // the executor only adds the engine calls.
-import type { DeviceRequest, NetworkConfig, Project, ServiceConfig, ServiceVolumeConfig, VolumeConfig } from "../compose/types.js";
+import type { DeviceRequest, NetworkConfig, Project, ServiceConfig, ServiceFileReference, ServiceVolumeConfig, VolumeConfig } from "../compose/types.js";
 import { LABELS } from "../engine/types.js";
 import { canonicalJson, networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
 import { MOOR_CONFIG_LABEL } from "./observed-state.js";
@@ -129,7 +129,7 @@ export interface ContainerSpecContext {
   /** moor's version, written to `com.docker.compose.version`. */
   version: string;
   environmentFiles?: string[];
-  /** The id of the container this one replaces (a recreate): `com.docker.compose.replace`. */
+  /** The id of the container this one replaces (a recreate); sets `com.docker.compose.replace` to its `<service>-<n>`. */
   replaces?: string;
   /** Overrides the container name, e.g. the temporary name a recreate uses until the old one is gone. */
   name?: string;
@@ -243,43 +243,131 @@ function volumeMounts(project: Project, service: ServiceConfig): { binds: string
     );
   }
   // File-backed secrets and configs are bind mounts, read-only, where compose puts them.
-  for (const [kind, refs, dir] of [
-    ["secrets", service.secrets, "/run/secrets/"],
-    ["configs", service.configs, "/"],
+  for (const [kind, refs] of [
+    ["secrets", service.secrets],
+    ["configs", service.configs],
   ] as const) {
     for (const ref of refs ?? []) {
       const def = kind === "secrets" ? project.secrets?.[ref.source] : project.configs?.[ref.source];
-      if (!def?.file) continue;
-      const target = ref.target?.startsWith("/") ? ref.target : `${dir}${ref.target ?? ref.source}`;
+      // `environment:` and `content:` sources are copied in before start (fileInjections).
+      if (!def?.file || def.environment !== undefined || def.content !== undefined) continue;
+      const target = fileTarget(kind, ref);
       mounts.push({ Type: "bind", Source: def.file, Target: target, ReadOnly: true });
     }
   }
   return { binds, mounts };
 }
 
-function endpoint(service: ServiceConfig, ownName: string, key: string, useAliases: boolean): EndpointSpec {
+/** Where compose puts a secret or config: `/run/secrets/<target|source>` and `/<target|source>`, absolute targets as they are. */
+export function fileTarget(kind: "secrets" | "configs", ref: ServiceFileReference): string {
+  const dir = kind === "secrets" ? "/run/secrets/" : "/";
+  return ref.target?.startsWith("/") ? ref.target : `${dir}${ref.target ?? ref.source}`;
+}
+
+/** A secret or config that compose copies into the container (a tar extracted at `/`) before each start. */
+export interface FileInjection {
+  kind: "secrets" | "configs";
+  /** The key under the project's `secrets`/`configs`. */
+  source: string;
+  /** Absolute path in the container. */
+  target: string;
+  content: string;
+  /** Defaults to 0o444 as in compose. */
+  mode: number;
+  uid?: number;
+  gid?: number;
+  /** Compose asks the engine to keep the tar's owner (`copyUIDGID`) only when uid or gid is set. */
+  copyUidGid: boolean;
+}
+
+/**
+ * The secrets and configs defined by `environment:` or `content:`: compose has no file to bind for
+ * them, so it writes each into the container before every start (after create, before
+ * `ContainerStart`), mode 0444 unless the reference sets `mode`, owned by `uid`/`gid` when set.
+ * `environment` names a variable of the project's environment (shell and `.env`), not the
+ * service's. Problems are returned, not thrown: the planner reports them before anything runs.
+ */
+export function fileInjections(project: Project, service: ServiceConfig, environment: Readonly<Record<string, string>>): { files: FileInjection[]; errors: string[] } {
+  const files: FileInjection[] = [];
+  const errors: string[] = [];
+  for (const kind of ["secrets", "configs"] as const) {
+    for (const ref of service[kind] ?? []) {
+      const def = project[kind]?.[ref.source];
+      if (!def || (def.environment === undefined && def.content === undefined)) continue;
+      const what = kind === "secrets" ? "secret" : "config";
+      let content = def.content;
+      if (content === undefined && def.environment !== undefined) {
+        content = environment[def.environment];
+        if (content === undefined) {
+          errors.push(`environment variable ${def.environment} required by ${what} ${ref.source} (service ${service.name}) is not set`);
+          continue;
+        }
+      }
+      // Compose skips an empty value: there is nothing to write.
+      if (content === undefined || content === "") continue;
+      if (service.read_only) {
+        errors.push(`cannot create ${what} ${ref.source} in read-only service ${service.name}: \`file\` is the sole supported option`);
+        continue;
+      }
+      const id = (v: string | undefined): number | undefined => (v === undefined || v === "" ? undefined : Number(v));
+      files.push(
+        compact<FileInjection>({
+          kind,
+          source: ref.source,
+          target: fileTarget(kind, ref),
+          content,
+          mode: ref.mode ?? 0o444,
+          uid: id(ref.uid),
+          gid: id(ref.gid),
+          copyUidGid: (ref.uid !== undefined && ref.uid !== "") || (ref.gid !== undefined && ref.gid !== ""),
+        }),
+      );
+    }
+  }
+  return { files, errors };
+}
+
+function endpoint(service: ServiceConfig, ownName: string, key: string, useAliases: boolean, linkList: string[] | undefined): EndpointSpec {
   const cfg = service.networks?.[key] ?? undefined;
   const aliases = [ownName];
   if (useAliases) aliases.push(service.name, ...(cfg?.aliases ?? []));
   const ipam = compact({ IPv4Address: cfg?.ipv4_address, IPv6Address: cfg?.ipv6_address, LinkLocalIPs: nonEmpty(cfg?.link_local_ips) });
   return compact<EndpointSpec>({
     Aliases: aliases,
+    Links: linkList,
     IPAMConfig: Object.keys(ipam).length > 0 ? ipam : undefined,
     MacAddress: cfg?.mac_address,
     DriverOpts: nonEmptyRecord(cfg?.driver_opts),
   });
 }
 
-function links(project: Project, service: ServiceConfig): string[] | undefined {
+/** How many containers a service runs when nothing on the command line changes it. */
+function declaredScale(service: ServiceConfig): number {
+  if (service.deploy?.mode === "global") return 1;
+  return service.scale ?? service.deploy?.replicas ?? 1;
+}
+
+/**
+ * Compose's legacy links, as it sends them both in `HostConfig.Links` and in every network
+ * endpoint's `Links` (the endpoint copy is what makes the alias resolve on a user-defined network):
+ * for each container of the linked service `<container>:<alias>`, `<container>:<service>-<n>` and
+ * `<container>:<project>-<service>-<n>`, where n is the number of the container being created (a
+ * quirk compose keeps from v1); external links as written.
+ */
+function links(project: Project, service: ServiceConfig, number: number): string[] | undefined {
   const out: string[] = [];
   for (const link of service.links ?? []) {
-    const [target = link, alias = target] = link.split(":");
+    const colon = link.indexOf(":");
+    const target = colon === -1 ? link : link.slice(0, colon);
+    const alias = colon === -1 ? link : link.slice(colon + 1);
     const other = project.services[target];
-    out.push(`${other ? containerName(project, other, 1) : target}:${alias}`);
+    // The planner creates the linked service's containers first, numbered 1..scale.
+    const names = other ? [...new Set(Array.from({ length: Math.max(declaredScale(other), 1) }, (_, i) => containerName(project, other, i + 1)))] : [target];
+    for (const name of names) out.push(`${name}:${alias}`, `${name}:${target}-${number}`, `${name}:${project.name}-${target}-${number}`);
   }
   for (const link of service.external_links ?? []) {
-    const [target = link, alias = target] = link.split(":");
-    out.push(`${target}:${alias}`);
+    const colon = link.indexOf(":");
+    out.push(colon === -1 ? `${link}:${link}` : link);
   }
   return nonEmpty(out);
 }
@@ -339,7 +427,8 @@ export function containerLabels(project: Project, service: ServiceConfig, number
   labels[LABELS.dependsOn] = dependsOnLabel(service);
   if (ctx.imageId) labels[LABELS.image] = ctx.imageId;
   labels[LABELS.version] = ctx.version;
-  if (ctx.replaces) labels[LABELS.replace] = ctx.replaces;
+  // Compose v5 names the replaced container by `<service>-<n>` (or its container_name), not its id.
+  if (ctx.replaces) labels[LABELS.replace] = service.container_name ?? `${service.name}-${number}`;
   labels[MOOR_CONFIG_LABEL] = canonicalJson(serviceHashInput(service));
   return labels;
 }
@@ -392,6 +481,7 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
   const envEntries = Object.entries(service.environment ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const stopTimeout = service.stop_grace_period === undefined ? undefined : goDurationToNanos(service.stop_grace_period);
   const nanoCpus = limits?.cpus ?? service.cpus;
+  const linkList = links(project, service, number);
 
   const hostConfig = compact<HostConfigSpec>({
     Binds: nonEmpty(binds),
@@ -437,7 +527,7 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
     IpcMode: resolveServiceRef(project, service.ipc),
     UTSMode: resolveServiceRef(project, service.uts),
     UsernsMode: service.userns_mode,
-    Links: links(project, service),
+    Links: linkList,
     VolumesFrom: nonEmpty(
       service.volumes_from?.map((entry) => {
         if (entry.startsWith("container:")) return entry.slice("container:".length);
@@ -478,13 +568,13 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
     HostConfig: hostConfig,
     NetworkingConfig:
       primary !== undefined
-        ? { EndpointsConfig: { [engineName(primary)]: endpoint(service, ownName, primary, useAliases) } }
+        ? { EndpointsConfig: { [engineName(primary)]: endpoint(service, ownName, primary, useAliases, linkList) } }
         : undefined,
   });
 
   return {
     name: ctx.name ?? containerName(project, service, number),
     body,
-    extraNetworks: rest.map((key) => ({ network: engineName(key), endpoint: endpoint(service, ownName, key, useAliases) })),
+    extraNetworks: rest.map((key) => ({ network: engineName(key), endpoint: endpoint(service, ownName, key, useAliases, linkList) })),
   };
 }
