@@ -54,7 +54,7 @@ case "$NAME" in
   node-redis) url="http://localhost:${NODE_PORT:-8080}/" ;;
   multi-tier) url="http://localhost:${PROXY_PORT:-8000}/api/jobs" ;;
   bind-live) url="http://localhost:${SITE_PORT:-8081}/" ;;
-  scaled) url="http://localhost:${HELLO_PORT_FIRST:-9001}/" ;;
+  scaled) ports="${HELLO_PORTS:-9001-9003}"; url="http://localhost:${ports%%-*}/" ;;
 esac
 
 cd "$DIR"
