@@ -3,7 +3,7 @@
 // Pure: the environment and a FileReader come in through LoadOptions.
 import path from "node:path";
 import { checkConsistency } from "./consistency.js";
-import { DiagnosticBag, type KeyPath, type Location } from "./diagnostics.js";
+import { DiagnosticBag, type Diagnostic, type KeyPath, type Location } from "./diagnostics.js";
 import { discoverComposeFiles } from "./discover.js";
 import { parseDotenv } from "./dotenv.js";
 import { resolveExtends } from "./extends.js";
@@ -64,6 +64,11 @@ export function makeLocator(docs: readonly ParsedDocument[]): (path: KeyPath) =>
     }
     return undefined;
   };
+}
+
+/** Stages that only know a key path (profiles, include) get the position of the last file that has it. */
+function located(items: Diagnostic[], locate: (path: KeyPath) => Location | undefined): Diagnostic[] {
+  return items.map((d) => (d.location === undefined && d.path !== undefined && d.path.length > 0 ? { ...d, location: locate(d.path) } : d));
 }
 
 interface Stage {
@@ -155,6 +160,8 @@ export function loadProject(opts: LoadOptions): LoadResult {
     return extendedCache.get(absPath);
   };
   const loadIncluded = (req: { files: string[]; projectDirectory: string; envFiles: string[] }) => {
+    // A missing file is reported by include, at its entry (the sub-load could not locate it).
+    if (req.files.some((f) => !opts.reader.exists(f) || opts.reader.isDirectory(f))) return undefined;
     const sub = loadProject({
       ...opts,
       workingDir: req.projectDirectory,
@@ -271,7 +278,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
   const locate = makeLocator(stage.docs);
   const result: LoadResult = { ...empty(), raw: mergedObj, projectName };
   if (bag.hasErrors || opts.normalize === false) {
-    result.diagnostics = bag.items;
+    result.diagnostics = located(bag.items, makeLocator(stage.docs));
     result.inputFiles = [...stage.inputs];
     return result;
   }
@@ -283,7 +290,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
   );
   if (opts.consistency !== false) checkConsistency(project, bag, locate, { disabledServices: disabled });
   result.project = bag.hasErrors ? undefined : project;
-  result.diagnostics = bag.items;
+  result.diagnostics = located(bag.items, locate);
   result.inputFiles = [...stage.inputs];
   return result;
 }

@@ -1,0 +1,232 @@
+// End-to-end loader tests: interpolation, merge, extends, include, profiles, env_file,
+// warnings, consistency, and every problem at once — positions and key paths, as compose v5 behaves.
+import { describe, expect, test } from "vitest";
+import { load, where } from "../fixtures/load/mem-reader.js";
+
+describe("interpolation", () => {
+  test("${VAR:?err} fails at the value's file:line:col with the message", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web:\n    image: x\n    environment:\n      - TOKEN=${TOKEN:?TOKEN is required}\n" });
+    expect(where(r.diagnostics)).toEqual(["/p/compose.yaml:5:9 services.web.environment[0]: interpolate.required"]);
+    expect(r.diagnostics[0]!.message).toContain("TOKEN is required");
+    expect(r.project).toBeUndefined();
+  });
+
+  test("an unset variable warns once per variable across files, at its first use", () => {
+    const r = load(
+      { "/p/a.yml": "services:\n  web:\n    image: x:${TAG}\n    labels: [\"l=${TAG}\"]\n", "/p/b.yml": "services:\n  web:\n    hostname: h${TAG}${OTHER}\n" },
+      { files: ["a.yml", "b.yml"] },
+    );
+    expect(where(r.diagnostics, "warning")).toEqual(["/p/a.yml:3:12 services.web.image: interpolate.unset", "/p/b.yml:3:15 services.web.hostname: interpolate.unset"]);
+    expect(r.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message)).toEqual([
+      'The "TAG" variable is not set. Defaulting to a blank string.',
+      'The "OTHER" variable is not set. Defaulting to a blank string.',
+    ]);
+    expect(r.project?.services.web?.image).toBe("x:");
+  });
+
+  test("$$ is a literal $; defaults and alternates resolve", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web:\n    image: ${IMG:-busybox}\n    command: echo $$HOME ${SET:+alt}\n" }, { env: { SET: "1" } });
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(r.project?.services.web?.image).toBe("busybox");
+    expect(r.project?.services.web?.command).toEqual(["echo", "$HOME", "alt"]);
+  });
+
+  test("interpolated values are typed after substitution (a port from the environment)", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web:\n    image: x\n    ports: [\"${PORT}:80\"]\n    cpus: ${CPUS}\n" }, { env: { PORT: "8080", CPUS: "0.5" } });
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(r.project?.services.web?.ports?.[0]?.published).toBe("8080");
+    expect(r.project?.services.web?.cpus).toBe(0.5);
+  });
+});
+
+describe("merging files", () => {
+  test("later files override scalars, merge maps, and honour !reset and !override", () => {
+    const r = load(
+      {
+        "/p/compose.yaml": "services:\n  web:\n    image: a\n    environment: {A: '1', B: '2'}\n    ports: ['80:80']\n    dns: [1.1.1.1]\n",
+        "/p/compose.override.yaml": "services:\n  web:\n    image: b\n    environment: {B: '3'}\n    ports: !override ['81:81']\n    dns: !reset []\n",
+      },
+    );
+    expect(where(r.diagnostics)).toEqual([]);
+    const web = r.project!.services.web!;
+    expect(web.image).toBe("b");
+    expect(web.environment).toEqual({ A: "1", B: "3" });
+    expect(web.ports?.map((p) => p.published)).toEqual(["81"]);
+    expect(web.dns).toBeUndefined();
+  });
+});
+
+describe("extends", () => {
+  test("from the same file and from another file (paths rebased to the extending file)", () => {
+    const r = load({
+      "/p/compose.yaml": "services:\n  base:\n    image: base\n    environment: {A: '1'}\n  web:\n    extends: base\n    environment: {B: '2'}\n  api:\n    extends: {file: common/c.yml, service: tpl}\n",
+      "/p/common/c.yml": "services:\n  tpl:\n    image: tpl\n    build: ./ctx\n",
+    });
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(r.project!.services.web!.environment).toEqual({ A: "1", B: "2" });
+    expect(r.project!.services.web!.image).toBe("base");
+    expect(r.project!.services.api!.build?.context).toBe("/p/common/ctx");
+  });
+
+  test("a cycle is named, located at the extends key", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  a:\n    image: x\n    extends: b\n  b:\n    image: x\n    extends: a\n" });
+    const e = r.diagnostics.filter((d) => d.severity === "error");
+    expect(e.map((d) => d.code)).toContain("extends.cycle");
+    const cycle = e.find((d) => d.code === "extends.cycle")!;
+    expect(cycle.message).toMatch(/\ba\b.*\bb\b.*\ba\b/);
+    expect(cycle.location?.file).toBe("/p/compose.yaml");
+  });
+
+  test("an unknown service to extend is located", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web:\n    image: x\n    extends: nope\n" });
+    expect(where(r.diagnostics)).toEqual(["/p/compose.yaml:4:14 services.web.extends: extends.unknown-service"]);
+  });
+});
+
+describe("include", () => {
+  test("short and long form; the included project has its own directory and .env; relative paths rebased", () => {
+    const r = load({
+      "/p/compose.yaml": "include:\n  - lib/db.yml\n  - path: cache/c.yml\n    project_directory: cache\nservices:\n  web:\n    image: web\n    depends_on: [db, cache]\n",
+      "/p/lib/db.yml": "services:\n  db:\n    image: postgres:${PG}\n    env_file: db.env\n    build: ./ctx\n",
+      "/p/lib/.env": "PG=16\n",
+      "/p/lib/db.env": "X=1\n",
+      "/p/cache/c.yml": "services:\n  cache:\n    image: redis:${R:-7}\n",
+    });
+    expect(where(r.diagnostics)).toEqual([]);
+    const s = r.project!.services;
+    expect(Object.keys(s).sort()).toEqual(["cache", "db", "web"]);
+    expect(s.db!.image).toBe("postgres:16");
+    expect(s.db!.build?.context).toBe("/p/lib/ctx");
+    expect(s.db!.environment).toEqual({ X: "1" });
+    expect(s.cache!.image).toBe("redis:7");
+  });
+
+  test("the including project's environment (shell and its .env) wins over the included .env", () => {
+    const r = load(
+      {
+        "/p/compose.yaml": "include: [lib/db.yml]\nservices:\n  web: {image: web}\n",
+        "/p/.env": "PG=from-parent\n",
+        "/p/lib/db.yml": "services:\n  db:\n    image: postgres:${PG}-${ONLY}\n",
+        "/p/lib/.env": "PG=from-lib\nONLY=lib\n",
+      },
+    );
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(r.project!.services.db!.image).toBe("postgres:from-parent-lib");
+  });
+
+  test("an include cycle is an error", () => {
+    const r = load({ "/p/compose.yaml": "include: [a.yml]\nservices:\n  web: {image: x}\n", "/p/a.yml": "include: [compose.yaml]\nservices:\n  a: {image: x}\n" });
+    expect(r.diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toContain("include.cycle");
+  });
+
+  test("a missing included file is located at its include entry", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web: {image: x}\ninclude:\n  - nope.yml\n" });
+    expect(where(r.diagnostics)).toEqual(["/p/compose.yaml:4:5 include[0]: include.load"]);
+    expect(r.diagnostics[0]!.message).toBe("cannot load included file /p/nope.yml");
+  });
+});
+
+describe("profiles", () => {
+  const files = {
+    "/p/compose.yaml":
+      "services:\n  web:\n    image: x\n  debug:\n    image: x\n    profiles: [dev]\n  tools:\n    image: x\n    profiles: [dev, ops]\n  mon:\n    image: x\n    profiles: [ops]\n",
+  };
+  test.each([
+    ["no profile: only services without profiles", {}, ["web"]],
+    ["--profile dev", { profiles: ["dev"] }, ["debug", "tools", "web"]],
+    ["COMPOSE_PROFILES=ops,dev", { env: { COMPOSE_PROFILES: "ops,dev" } }, ["debug", "mon", "tools", "web"]],
+    ["--profile wins over COMPOSE_PROFILES", { profiles: ["ops"], env: { COMPOSE_PROFILES: "dev" } }, ["mon", "tools", "web"]],
+    ["* enables all", { profiles: ["*"] }, ["debug", "mon", "tools", "web"]],
+    ["naming a service enables its profiles (and so the others in them)", { services: ["tools"] }, ["debug", "mon", "tools", "web"]],
+  ])("%s", (_n, opts, expected) => {
+    const r = load(files, opts);
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(Object.keys(r.project!.services).sort()).toEqual(expected);
+  });
+
+  test("an enabled service that depends on a disabled one is an error at the dependency", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web:\n    image: x\n    depends_on: [db]\n  db:\n    image: x\n    profiles: [data]\n" });
+    expect(where(r.diagnostics)).toEqual(["/p/compose.yaml:4:18 services.web.depends_on[0]: profiles.disabled-dependency"]);
+    expect(r.diagnostics[0]!.message).toBe('service "web" depends on service "db", which is not enabled: it belongs to profile "data"');
+    expect(r.project).toBeUndefined();
+  });
+
+  test("a required: false dependency on a disabled service is dropped", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web:\n    image: x\n    depends_on:\n      db: {condition: service_started, required: false}\n  db:\n    image: x\n    profiles: [data]\n" });
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(Object.keys(r.project!.services)).toEqual(["web"]);
+  });
+});
+
+describe("env_file", () => {
+  const compose = (envFile: string) => `services:\n  web:\n    image: x\n    env_file: ${envFile}\n`;
+  test.each([
+    ["string", compose("a.env"), { A: "1" }],
+    ["list, later wins", compose("[a.env, b.env]"), { A: "2", B: "2" }],
+    ["long form, required: false, missing file ok", compose("[{path: a.env}, {path: missing.env, required: false}]"), { A: "1" }],
+  ])("%s", (_n, text, expected) => {
+    const r = load({ "/p/compose.yaml": text, "/p/a.env": "A=1\n", "/p/b.env": "A=2\nB=2\n" });
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(r.project!.services.web!.environment).toEqual(expected);
+  });
+
+  test("a required missing env file is an error at its entry", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web:\n    image: x\n    env_file:\n      - a.env\n      - missing.env\n", "/p/a.env": "A=1\n" });
+    expect(where(r.diagnostics)).toEqual(["/p/compose.yaml:6:9 services.web.env_file[1]: env-file.missing"]);
+  });
+});
+
+describe("warnings and consistency", () => {
+  test("the obsolete version attribute warns at its key", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web: {image: x}\nversion: '3.8'\n" });
+    expect(where(r.diagnostics, "warning")).toEqual(["/p/compose.yaml:3:1 version: compose.version-obsolete"]);
+    expect(r.project).toBeDefined();
+  });
+
+  test("a consistency error is located in the file that sets the key, among several", () => {
+    const r = load(
+      { "/p/a.yml": "services:\n  web:\n    image: x\n", "/p/b.yml": "services:\n  web:\n    networks: [front]\n" },
+      { files: ["a.yml", "b.yml"] },
+    );
+    const e = r.diagnostics.filter((d) => d.severity === "error");
+    expect(e).toHaveLength(1);
+    expect(e[0]!.location?.file).toBe("/p/b.yml");
+    expect(e[0]!.location?.line).toBe(3);
+    expect(e[0]!.path?.slice(0, 3)).toEqual(["services", "web", "networks"]);
+  });
+
+  test("an undefined dependency is an error located at depends_on", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web:\n    image: x\n    depends_on: [dbb]\n  db:\n    image: x\n" });
+    const e = r.diagnostics.filter((d) => d.severity === "error");
+    expect(e).toHaveLength(1);
+    expect(e[0]!.location).toMatchObject({ file: "/p/compose.yaml", line: 4 });
+    expect(e[0]!.hint ?? "").toContain("db");
+  });
+});
+
+describe("every problem at once", () => {
+  test("a file with five different errors reports all five, each located", () => {
+    const text = [
+      "services:", //                          1
+      "  web:", //                             2
+      "    image: x", //                       3
+      "    networks: front", //                4  wrong type
+      "    depends_onn: [db]", //              5  unknown key
+      "    ports: [\"${P:?P is required}\"]", // 6  required variable
+      "    mem_limit: [1]", //                 7  wrong type
+      "  db:", //                              8
+      "    image: 5", //                       9  wrong type
+      "",
+    ].join("\n");
+    const r = load({ "/p/compose.yaml": text });
+    const e = where(r.diagnostics);
+    expect(e).toHaveLength(5);
+    expect(e.map((s) => s.split(" ")[0]).sort()).toEqual(["/p/compose.yaml:4:15", "/p/compose.yaml:5:5", "/p/compose.yaml:6:13", "/p/compose.yaml:7:16", "/p/compose.yaml:9:12"]);
+    expect(r.project).toBeUndefined();
+  });
+
+  test("errors in two files are all reported", () => {
+    const r = load({ "/p/a.yml": "services:\n  web:\n    imag: x\n", "/p/b.yml": "services:\n  web:\n    restart: 1\n" }, { files: ["a.yml", "b.yml"] });
+    expect(where(r.diagnostics).map((s) => s.split(" ")[0])).toEqual(["/p/a.yml:3:5", "/p/b.yml:3:14"]);
+  });
+});
