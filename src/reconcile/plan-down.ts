@@ -78,7 +78,15 @@ export function planDown(project: Project | undefined, observed: ObservedState, 
   const takeDown = (c: ObservedContainer, why: string, after: number[]): void => {
     const ref = { kind: "existing", id: c.id, name: c.name } as const;
     const stop = isUp(c)
-      ? b.add({ kind: "stop-container", service: c.service, container: ref, timeout: options.timeout, cause: why, deps: after })
+      ? b.add({
+          kind: "stop-container",
+          service: c.service,
+          container: ref,
+          timeout: options.timeout,
+          ...((project?.services[c.service]?.pre_stop?.length ?? 0) > 0 ? { preStop: true } : {}),
+          cause: why,
+          deps: after,
+        })
       : undefined;
     if (stop !== undefined) stops.set(c.service, [...(stops.get(c.service) ?? []), stop]);
     // Anonymous volumes belong to the container: `-v` removes them with it, as compose does.

@@ -41,7 +41,17 @@ export type PlanAction = ActionBase &
         readonly inheritVolumesFrom?: string;
       }
     | { readonly kind: "start-container"; readonly service: string; readonly container: ContainerRef }
-    | { readonly kind: "stop-container"; readonly service: string; readonly container: ContainerRef; readonly timeout?: number }
+    | {
+        readonly kind: "stop-container";
+        readonly service: string;
+        readonly container: ContainerRef;
+        readonly timeout?: number;
+        /**
+         * Run the service's `pre_stop` hooks (exec in the container, in order) before stopping it, as
+         * compose's stop does for `down`, `stop` and scale-down; a recreate stops without them.
+         */
+        readonly preStop?: boolean;
+      }
     | { readonly kind: "remove-container"; readonly service: string; readonly container: ContainerRef; readonly removeAnonymousVolumes: boolean }
     | { readonly kind: "rename-container"; readonly service: string; readonly container: ContainerRef; readonly to: string }
     | { readonly kind: "connect-network"; readonly service: string; readonly container: ContainerRef; readonly network: string }

@@ -211,3 +211,36 @@ describe("plan properties", () => {
     expect(create?.changes).toEqual(['environment.MODE: "a" → "b"']);
   });
 });
+
+describe("hooks and injected files", () => {
+  const hooked: ServiceConfig = { name: "web", image: "nginx:1", scale: 2, pre_stop: [{ command: ["sh", "-c", "echo bye"] }], environment: { MODE: "a" } };
+  const project: Project = { name: "prop", services: { web: hooked } };
+  const started = (): Engine => {
+    const engine: Engine = { containers: [], networks: [], volumes: [] };
+    execute(project, plan(project, observe(engine)), engine);
+    return engine;
+  };
+  const stops = (p: Plan) => p.actions.filter((a) => a.kind === "stop-container");
+
+  it("scale-down and down stop with pre_stop hooks, as compose's stop does", () => {
+    const engine = started();
+    const down = plan({ ...project, services: { web: { ...hooked, scale: 1 } } }, observe(engine));
+    expect(stops(down).map((a) => a.kind === "stop-container" && a.preStop)).toEqual([true]);
+    expect(stops(planDown(project, observe(engine))).every((a) => a.kind === "stop-container" && a.preStop === true)).toBe(true);
+  });
+
+  it("a recreate stops without them (compose stops the replaced container directly)", () => {
+    const engine = started();
+    const recreate = plan({ ...project, services: { web: { ...hooked, environment: { MODE: "b" } } } }, observe(engine));
+    expect(stops(recreate)).toHaveLength(2);
+    for (const a of stops(recreate)) expect(a).not.toHaveProperty("preStop");
+  });
+
+  it("a secret from an unset variable is a plan error when the environment is known", () => {
+    const svc: ServiceConfig = { name: "web", image: "nginx:1", secrets: [{ source: "token" }] };
+    const p: Project = { name: "prop", services: { web: svc }, secrets: { token: { name: "token", environment: "TOKEN" } } };
+    const empty = observe({ containers: [], networks: [], volumes: [] });
+    expect(plan(p, empty, { environment: {} }).errors).toEqual(["environment variable TOKEN required by secret token (service web) is not set"]);
+    expect(plan(p, empty, { environment: { TOKEN: "x" } }).errors).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@ import { LABELS } from "../engine/types.js";
 import { buildProjectGraph, serviceGraph, serviceReferences, volumesFromTarget, referencedService } from "../graph/project-graph.js";
 import { topologicalOrder } from "../graph/topo-sort.js";
 import { networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
-import { containerName, goDurationToNanos, networksByPriority, projectNetwork, serviceImage } from "./container-spec.js";
+import { containerName, fileInjections, goDurationToNanos, networksByPriority, projectNetwork, serviceImage } from "./container-spec.js";
 import { MOOR_CONFIG_LABEL } from "./observed-state.js";
 import type { ObservedContainer, ObservedState } from "./observed-state.js";
 import { diffConfigs } from "./plan-diff.js";
@@ -45,6 +45,12 @@ export interface PlanOptions {
   pull?: "always" | "missing" | "never";
   /** Stop timeout in seconds (`-t`); otherwise each service's stop_grace_period. */
   timeout?: number;
+  /**
+   * The project's environment (shell and `.env`, as the loader resolved it). When given, secrets and
+   * configs defined by `environment:` are checked: an unset variable is a plan error, as compose
+   * fails on it before starting the container.
+   */
+  environment?: Readonly<Record<string, string>>;
   /** Services the file declares but profiles disabled: their containers are not orphans. */
   disabledServices?: string[];
 }
@@ -205,7 +211,8 @@ class UpPlanner {
     return this.cleared.has(service) ? [] : (this.observed.services.get(service) ?? []);
   }
 
-  stop(c: ObservedContainer, cause: string, deps: (number | undefined)[] = []): number | undefined {
+  /** `preStop`: a stop compose runs the service's pre_stop hooks for (scale-down), unlike a recreate's. */
+  stop(c: ObservedContainer, cause: string, deps: (number | undefined)[] = [], preStop = false): number | undefined {
     const known = this.stopped.get(c.id);
     if (known !== undefined) return known;
     if (!isUp(c)) return undefined;
@@ -214,6 +221,7 @@ class UpPlanner {
       service: c.service,
       container: { kind: "existing", id: c.id, name: c.name },
       timeout: stopTimeout(this.project.services[c.service], this.options),
+      ...(preStop && (this.project.services[c.service]?.pre_stop?.length ?? 0) > 0 ? { preStop: true } : {}),
       cause,
       deps,
     });
@@ -535,7 +543,7 @@ class UpPlanner {
       const c = v.container;
       const existing: ContainerRef = { kind: "existing", id: c.id, name: c.name };
       if (i >= expected) {
-        const stop = this.stop(c, `scale down: ${name} wants ${expected}, has ${containers.length}`);
+        const stop = this.stop(c, `scale down: ${name} wants ${expected}, has ${containers.length}`, [], true);
         last = this.b.add({ kind: "remove-container", service: name, container: existing, removeAnonymousVolumes: false, cause: `scale down: ${name} wants ${expected}, has ${containers.length}`, deps: [stop] });
         return;
       }
@@ -659,6 +667,12 @@ class UpPlanner {
     } catch (e) {
       this.b.errors.push((e as Error).message);
       return this.b.build();
+    }
+    if (this.options.environment) {
+      for (const name of order.filter((s) => this.selected.has(s))) {
+        const svc = this.project.services[name] as ServiceConfig;
+        this.b.errors.push(...fileInjections(this.project, svc, this.options.environment).errors);
+      }
     }
     this.planNetworks();
     this.planVolumes();
