@@ -15,7 +15,8 @@ import { cleanupProject, projectLabel, requireEngine, requireImages, runMoor, TE
 
 const engine = await requireEngine();
 const project = uniqueProject("engine");
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-engine-test-"));
+// Made in beforeAll, so a run that skips (no engine) leaves no directory behind.
+let scratch = "";
 const builtTags: string[] = [];
 
 function box(name: string, cmd: string[], extra: Partial<ContainerCreateRequest["body"]> = {}): ContainerCreateRequest {
@@ -55,6 +56,7 @@ describe.skipIf(!engine)("DockerEngine against a real engine", () => {
   const e = engine!;
 
   beforeAll(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-engine-test-"));
     await requireImages(e);
   });
 
