@@ -165,6 +165,14 @@ describe("containerSpec: names and labels", () => {
   });
 });
 
+describe("containerSpec: platform", () => {
+  it("the service's platform, else DOCKER_DEFAULT_PLATFORM, else none", () => {
+    expect(spec({ platform: "linux/arm64" }, 1, { defaultPlatform: "linux/amd64" }).platform).toBe("linux/arm64");
+    expect(spec({}, 1, { defaultPlatform: "linux/amd64" }).platform).toBe("linux/amd64");
+    expect(spec({})).not.toHaveProperty("platform");
+  });
+});
+
 describe("containerSpec: links", () => {
   it("link every container of the linked service under compose's three names, in HostConfig and in every endpoint", () => {
     const web: ServiceConfig = { name: "web", image: "nginx", links: ["db:database"], external_links: ["legacy", "other:alias"], networks: { default: null, back: null } };

@@ -118,6 +118,12 @@ export interface ContainerCreateSpec {
   body: ContainerCreateBody;
   /** Networks beyond the first, in priority order: `POST /networks/{name}/connect` once created. */
   extraNetworks: { network: string; endpoint: EndpointSpec }[];
+  /**
+   * The create call's `platform` query parameter: the service's `platform`, else the project
+   * environment's DOCKER_DEFAULT_PLATFORM, as compose sends it (the engine then refuses a local
+   * image of another platform instead of running it).
+   */
+  platform?: string;
 }
 
 export interface ContainerSpecContext {
@@ -133,6 +139,8 @@ export interface ContainerSpecContext {
   replaces?: string;
   /** Overrides the container name, e.g. the temporary name a recreate uses until the old one is gone. */
   name?: string;
+  /** DOCKER_DEFAULT_PLATFORM from the project's environment, for services without `platform`. */
+  defaultPlatform?: string;
 }
 
 /** `<project>-<service>-<n>`, or the service's `container_name`. */
@@ -572,9 +580,11 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
         : undefined,
   });
 
+  const platform = service.platform || ctx.defaultPlatform || undefined;
   return {
     name: ctx.name ?? containerName(project, service, number),
     body,
     extraNetworks: rest.map((key) => ({ network: engineName(key), endpoint: endpoint(service, ownName, key, useAliases, linkList) })),
+    ...(platform ? { platform } : {}),
   };
 }
