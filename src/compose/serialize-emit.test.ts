@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { emitJson, emitYaml, formatNumber, jsonString, yamlInlineString, yamlKeyCompare } from "./serialize-emit.js";
 
@@ -121,7 +122,6 @@ describe("formatNumber", () => {
 
 describe("round trip", () => {
   it("every string reads back as itself, folded or not", async () => {
-    const fc = (await import("fast-check")).default;
     const { parse } = await import("yaml");
     const pieces = fc.constantFrom(" ", "  ", "\n", "\t", ":", ": ", " #", "#", "'", '"', "\\", "-", "- ", "*", "&", "!", "|", ">", "%", "@", "`", "{", "}", "[", "]", ",", "?", "~", "yes", "null", "true", "0755", "1.5", "12:30", "é", "\u2028", "\u0007", "word", "x".repeat(90));
     const text = fc.array(pieces, { maxLength: 12 }).map((parts) => parts.join(""));
