@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import { ComposeError } from "../../compose/diagnostics.js";
-import { variablesOf } from "../../compose/interpolate.js";
+import { variablesOfDocument } from "../../compose/interpolate.js";
 import { loadProject } from "../../compose/load.js";
 import type { Project } from "../../compose/types.js";
-import { serializeConfig, serializeRaw } from "../../compose/serialize.js";
+import { configImages, configNetworks, configServices, configVolumes, serializeConfig, serializeRaw } from "../../compose/serialize.js";
 import { serviceConfigHash } from "../../reconcile/config-hash.js";
 import { printDiagnostics, UserError } from "../errors.js";
 import { loadOptionsFrom, readStdin, type GlobalOptions } from "../global-options.js";
@@ -44,15 +44,19 @@ export function selectServices(project: Project, names: string[]): Project {
 /** `moor config`: load, validate, normalize and print the project in docker compose's canonical form. */
 export async function configCommand(global: GlobalOptions, serviceNames: string[], opts: ConfigOptions): Promise<void> {
   const stdin = global.file?.includes("-") ? await readStdin() : undefined;
-  const raw = !opts.normalize || !opts.interpolate;
+  // compose reads the variables from the model before interpolation (a `${X:?}` does not fail there).
+  const interpolate = opts.interpolate && !opts.variables;
+  const raw = !opts.normalize || !interpolate;
   const result = loadProject(
     loadOptionsFrom(global, {
       stdin,
       services: serviceNames,
-      interpolate: opts.interpolate,
+      interpolate,
       normalize: !raw,
       resolvePaths: opts.pathResolution,
       consistency: opts.consistency,
+      // `--profiles` lists the profiles of every service, enabled or not (compose's AllServices).
+      ...(opts.profiles ? { profiles: ["*"] } : {}),
     }),
   );
   const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
@@ -64,18 +68,24 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
   const lines = (items: Iterable<string>) => [...items].map((s) => `${s}\n`).join("");
   let out: string;
   if (opts.environment) {
-    out = lines(Object.entries(result.environment).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`));
+    // compose sorts the `KEY=value` lines as strings, byte by byte.
+    out = lines(Object.entries(result.environment).map(([k, v]) => `${k}=${v}`).sort(byteOrder));
   } else if (opts.variables) {
-    out = renderVariables(result.raw);
+    out = renderVariables(result.raw, opts.format);
+  } else if (raw && opts.services) {
+    // compose lists the model's service names when it does not interpolate.
+    const services = (result.raw as { services?: Record<string, unknown> } | undefined)?.services ?? {};
+    out = lines(Object.keys(services).sort(byteOrder));
   } else if (raw) {
     out = serializeRaw(result.raw, opts.format);
   } else {
     const project = selectServices(result.project!, serviceNames);
-    if (opts.services) out = lines(Object.keys(project.services).sort());
-    else if (opts.volumes) out = lines(Object.keys(project.volumes ?? {}).sort());
-    else if (opts.networks) out = lines(Object.keys(project.networks ?? {}).sort());
-    else if (opts.profiles) out = lines([...new Set(Object.values(result.project!.services).flatMap((s) => s.profiles ?? []))].sort());
-    else if (opts.images) out = lines(Object.values(project.services).sort((a, b) => a.name.localeCompare(b.name)).map((s) => s.image ?? `${project.name}-${s.name}`));
+    // --services: dependencies before the services that need them, as compose walks them.
+    if (opts.services) out = lines(configServices(project));
+    else if (opts.volumes) out = lines(configVolumes(project));
+    else if (opts.networks) out = lines(configNetworks(project));
+    else if (opts.profiles) out = lines([...new Set(Object.values(result.project!.services).flatMap((s) => s.profiles ?? []))].sort(byteOrder));
+    else if (opts.images) out = lines(configImages(project));
     else if (opts.hash !== undefined) {
       const wanted = opts.hash === "*" ? Object.keys(project.services) : opts.hash.split(",").map((s) => s.trim());
       out = lines(wanted.sort().map((name) => {
@@ -90,18 +100,21 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
   else process.stdout.write(out);
 }
 
-/** The table `docker compose config --variables` prints: each variable, whether required, its default. */
-function renderVariables(raw: unknown): string {
-  const found = new Map<string, { required: boolean; default?: string; alternate?: string }>();
-  const walk = (v: unknown): void => {
-    if (typeof v === "string") {
-      for (const variable of variablesOf(v)) if (!found.has(variable.name)) found.set(variable.name, variable);
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === "object") Object.values(v).forEach(walk);
-  };
-  walk(raw);
-  const rows = [...found.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, v]) => [name, String(v.required), v.default ?? "", v.alternate ?? ""]);
-  const header = ["NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 3))).join("").trimEnd() + "\n").join("");
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * `docker compose config --variables`: a table laid out as Go's tabwriter does with compose's
+ * settings (cells at least 20 wide, 3 spaces of padding, every cell but a line's last padded,
+ * empty ones too), or with `--format json` one JSON object keyed by name. Rows are sorted
+ * (compose prints them in map order, which varies from run to run).
+ */
+function renderVariables(raw: unknown, format: "yaml" | "json"): string {
+  const found = [...variablesOfDocument(raw).values()].sort((a, b) => byteOrder(a.name, b.name));
+  if (format === "json") {
+    const obj = Object.fromEntries(found.map((v) => [v.name, { Name: v.name, DefaultValue: v.default ?? "", PresenceValue: v.alternate ?? "", Required: v.required }]));
+    return JSON.stringify(obj) + "\n";
+  }
+  const table = [["NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE"], ...found.map((v) => [v.name, String(v.required), v.default ?? "", v.alternate ?? ""])];
+  const widths = [0, 1, 2].map((i) => Math.max(20, ...table.map((r) => r[i]!.length + 3)));
+  return table.map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join("") + "\n").join("");
 }
