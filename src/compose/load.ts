@@ -264,6 +264,13 @@ export function loadProject(opts: LoadOptions): LoadResult {
   let merged: unknown = {};
   for (const doc of mainDocs) merged = mergeDocuments(merged, doc, bag);
   const mergedObj = (merged ?? {}) as Record<string, unknown>;
+  // compose refuses a model with nothing in it (every file empty or only comments).
+  if (Object.keys(mergedObj).length === 0) {
+    bag.error("file.empty", "empty compose file", {
+      location: { file: configFiles[0] === "-" ? "<stdin>" : configFiles[0]!, line: 1, col: 1 },
+      hint: "define at least one service under `services:`",
+    });
+  }
 
   if ("version" in mergedObj) {
     bag.warn("compose.version-obsolete", "the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion", {

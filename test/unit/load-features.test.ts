@@ -230,3 +230,68 @@ describe("every problem at once", () => {
     expect(where(r.diagnostics).map((s) => s.split(" ")[0])).toEqual(["/p/a.yml:3:5", "/p/b.yml:3:14"]);
   });
 });
+
+describe("file shapes", () => {
+  test("an empty compose file is an error (compose: empty compose file); an empty override is not", () => {
+    const r = load({ "/p/compose.yaml": "# nothing yet\n" });
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.location?.file])).toEqual([["file.empty", "empty compose file", "/p/compose.yaml"]]);
+    const ok = load({ "/p/compose.yaml": "services:\n  web: {image: x}\n", "/p/compose.override.yaml": "" });
+    expect(where(ok.diagnostics)).toEqual([]);
+  });
+
+  test("a top level that is not a mapping, and a duplicate key, are located", () => {
+    expect(where(load({ "/p/compose.yaml": "- a\n" }).diagnostics)).toEqual(["/p/compose.yaml:1:1 file.top-level"]);
+    expect(where(load({ "/p/compose.yaml": "services:\n  web:\n    image: x\n    image: y\n" }).diagnostics)).toEqual(["/p/compose.yaml:4:5 yaml.duplicate-key"]);
+  });
+
+  test("relative paths in a second -f file resolve from the project directory (the first file's), as compose does", () => {
+    const r = load(
+      { "/p/a/compose.yml": "services:\n  web:\n    image: x\n", "/p/b/over.yml": "services:\n  web:\n    build: ./ctx\n    env_file: e.env\n", "/p/a/e.env": "E=1\n" },
+      { files: ["a/compose.yml", "b/over.yml"] },
+    );
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(r.project!.services.web!.build?.context).toBe("/p/a/ctx");
+    expect(r.project!.services.web!.environment).toEqual({ E: "1" });
+  });
+
+  test("-f - then a file: standard input first, the file overrides it", () => {
+    const r = load({ "/p/over.yml": "services:\n  web:\n    image: file\n" }, { files: ["-", "over.yml"], stdin: "services:\n  web:\n    image: stdin\n    build: ./ctx\n" });
+    expect(r.project!.services.web!.image).toBe("file");
+    expect(r.project!.services.web!.build?.context).toBe("/p/ctx");
+  });
+
+  test("YAML anchors and merge keys, later keys win", () => {
+    const r = load({ "/p/compose.yaml": "x-d: &d\n  image: x\n  restart: always\nservices:\n  web:\n    <<: *d\n    restart: \"no\"\n" });
+    expect(where(r.diagnostics)).toEqual([]);
+    expect([r.project!.services.web!.image, r.project!.services.web!.restart]).toEqual(["x", "no"]);
+  });
+
+  test("an included project may be overridden by the includer (compose-go #835, compose v5)", () => {
+    const r = load({ "/p/compose.yaml": "include: [lib/c.yml]\nservices:\n  db:\n    environment: {B: '2'}\n", "/p/lib/c.yml": "name: other\nservices:\n  db:\n    image: y\n    environment: {A: '1'}\n" });
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(r.project!.name).toBe("p");
+    expect(r.project!.services.db!.environment).toEqual({ A: "1", B: "2" });
+  });
+
+  test("an extends cycle across files names each step", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  a:\n    image: x\n    extends: {file: b.yml, service: b}\n", "/p/b.yml": "services:\n  b:\n    image: x\n    extends: {file: compose.yaml, service: a}\n" });
+    expect(where(r.diagnostics)).toEqual(["/p/compose.yaml:4:14 services.a.extends: extends.cycle"]);
+    expect(r.diagnostics[0]!.message).toBe("extends cycle: a (compose.yaml) → b (b.yml) → a (compose.yaml)");
+  });
+
+  test("a required variable in an override is located in that file", () => {
+    const r = load({ "/p/a.yml": "services:\n  web:\n    image: x\n", "/p/b.yml": "services:\n  web:\n    command: ${NEED:?set NEED}\n" }, { files: ["a.yml", "b.yml"] });
+    expect(where(r.diagnostics)).toEqual(["/p/b.yml:3:14 services.web.command: interpolate.required"]);
+  });
+
+  test("an unset variable inside .env warns at its place in .env", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web: {image: x}\n", "/p/.env": "A=${UNSET_IN_DOTENV}\n" });
+    expect(where(r.diagnostics, "warning")).toEqual(["/p/.env:1:3 dotenv.unset"]);
+  });
+
+  test("interpolate: false leaves ${...} in the raw model and reports nothing", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  web:\n    image: x\n    environment: [\"A=${A:?needed}\"]\n" }, { interpolate: false, normalize: false });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.raw).toEqual({ services: { web: { image: "x", environment: ["A=${A:?needed}"] } } });
+  });
+});
