@@ -3,7 +3,7 @@
 // process. See bench/README.md for how to read the output.
 //
 //   npm run build && node bench/config.mjs [--runs 10] [--warmup 2] [--rss]
-//       [--only startup,config-50,config-500,config-500-noalias,inprocess,phases,cold] [--moor-root .bench-tmp/build]
+//       [--only startup,config-50,config-500,config-500-noalias,inprocess,phases,cold] [--tag experiment] [--moor-root .bench-tmp/build]
 import { spawnSync } from "node:child_process";
 import console from "node:console";
 import fs from "node:fs";
@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     rss: { type: "boolean", default: false },
     seed: { type: "string", default: "1" },
     "moor-root": { type: "string" },
+    tag: { type: "string" },
   },
 });
 const runs = Number(args.runs);
@@ -36,6 +37,8 @@ const seed = Number(args.seed);
 const only = args.only ? new Set(args.only.split(",")) : undefined;
 const want = (/** @type {string} */ group) => !only || only.has(group);
 const rssRuns = args.rss ? 3 : 0;
+// An experiment's results go beside the reference ones (config-500.<tag>.json), never over them.
+const out = (/** @type {string} */ name) => (args.tag ? `${name}.${args.tag}` : name);
 
 // moor as users run it (bin/moor.js over dist/), or a private snapshot (bench/lib/snapshot-build.mjs).
 const MOOR_ROOT = path.resolve(REPO_DIR, args["moor-root"] ?? ".");
@@ -106,7 +109,7 @@ const results = {};
 
 if (want("startup")) {
   results.startup = await benchAndPrint({
-    name: "config-startup",
+    name: out("config-startup"),
     title: "start-up: moor --version vs docker-compose version --short",
     baseline: "docker-compose version --short",
     runs: runs * 2,
@@ -146,7 +149,7 @@ for (const v of VARIANTS) {
   if (!moorStartProblem) contenders.push({ name: "moor --version (start-up)", command: [process.execPath, MOOR, "--version"], cwd: project.dir, env });
   contenders.push({ name: "node -e '' (floor)", command: [process.execPath, "-e", ""], cwd: project.dir, env });
   results[group] = await benchAndPrint({
-    name: group,
+    name: out(group),
     title: `config, ${n} services${v.aliases ? "" : ", aliases expanded"} (${(project.bytes / 1024).toFixed(0)} KiB): moor config vs docker-compose config`,
     baseline: "docker-compose config",
     runs,
@@ -198,7 +201,7 @@ if (want("inprocess")) {
     const text500 = fs.readFileSync(writeComposeProject({ services: 500, seed }).file, "utf8");
     contenders.push({ name: "yaml parseDocument only, 500 services (reference)", fn: () => parseDocument(text500, { merge: true }) });
     results.inprocess = await benchAndPrint({
-      name: "config-inprocess",
+      name: out("config-inprocess"),
       title: "in-process loadProject (parse + interpolate + validate + normalize + consistency), warm",
       baseline: contenders[0]?.name,
       runs: Number(args["inprocess-runs"]),
@@ -233,7 +236,7 @@ if (want("phases")) {
     const labels = Object.keys(phaseSummary);
     if (labels.length > 0) {
       const title = "warm loader stages, one by one (as load.ts calls them) and the serializer";
-      writeResult("config-phases", { name: "config-phases", title, runs: phaseRuns, machine, loadAfter: os.loadavg(), finishedAt: new Date().toISOString(), medians: phaseSummary });
+      writeResult(out("config-phases"), { name: out("config-phases"), title, runs: phaseRuns, machine, loadAfter: os.loadavg(), finishedAt: new Date().toISOString(), medians: phaseSummary });
       const stages = Object.keys(phaseSummary[labels[0] ?? ""] ?? {});
       console.log(`### ${title} (median ms)\n\n| stage | ${labels.join(" | ")} |\n|---|${labels.map(() => "---:").join("|")}|`);
       for (const st of stages) console.log(`| ${st} | ${labels.map((l) => fmtMs(phaseSummary[l]?.[st] ?? NaN)).join(" | ")} |`);
@@ -280,8 +283,8 @@ if (want("cold")) {
     }
     const labels = Object.keys(coldSummary);
     if (labels.length > 0) {
-      const cold = { name: "config-cold", title: "phases of one cold process", runs: coldRuns, machine, loadAfter: os.loadavg(), finishedAt: new Date().toISOString(), medians: coldSummary, samples };
-      writeResult("config-cold", cold);
+      const cold = { name: out("config-cold"), title: "phases of one cold process", runs: coldRuns, machine, loadAfter: os.loadavg(), finishedAt: new Date().toISOString(), medians: coldSummary, samples };
+      writeResult(out("config-cold"), cold);
       console.log(`### ${cold.title} (median ms)\n\n| phase | ${labels.join(" | ")} |\n|---|${labels.map(() => "---:").join("|")}|`);
       for (const k of keys) console.log(`| ${k} | ${labels.map((l) => (coldSummary[l]?.[k] === undefined ? "" : fmtMs(/** @type {number} */ (coldSummary[l]?.[k])))).join(" | ")} |`);
       console.log(`\n${coldRuns} fresh processes each (after 1 warm-up); load average ${machine.loadBefore.join(" ")} before, ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} after.\n`);
@@ -320,7 +323,7 @@ for (const [name, suffix] of [["loadProject, 500 services", ""], ["loadProject, 
 }
 if (want("startup")) goals.push({ goal: "moor --version: median < 80 ms", measured: version ? `${fmtMs(version)} ms` : "not measured", met: version ? version < 80 : undefined });
 if (!only) {
-  writeResult("config-summary", { date: new Date().toISOString(), machine: machineInfo(), versions, goals, phases: phaseSummary, cold: coldSummary, skipped });
+  writeResult(out("config-summary"), { date: new Date().toISOString(), machine: machineInfo(), versions, goals, phases: phaseSummary, cold: coldSummary, skipped });
 }
 console.log("### goals\n\n| goal | measured | met |\n|---|---|---|");
 for (const g of goals) console.log(`| ${g.goal} | ${g.measured} | ${g.met === undefined ? "–" : g.met ? "yes" : "**no**"} |`);
