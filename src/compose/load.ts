@@ -113,12 +113,15 @@ export function loadProject(opts: LoadOptions): LoadResult {
       : opts.workingDir;
   let envFiles: string[];
   let envRequired = true;
-  if (opts.envFiles && opts.envFiles.length > 0) envFiles = opts.envFiles.map(resolveCwd);
+  // --env-file paths start from the working directory, after `~` is expanded (as compose does).
+  const expandUser = (p: string): string => (p === "~" ? opts.homeDir : p.startsWith("~/") ? path.join(opts.homeDir, p.slice(2)) : p);
+  if (opts.envFiles && opts.envFiles.length > 0) envFiles = opts.envFiles.map((f) => resolveCwd(expandUser(f)));
   else if (shell.COMPOSE_ENV_FILES) envFiles = splitList(shell.COMPOSE_ENV_FILES, ",").map(resolveCwd);
   else {
-    // compose reads the default `.env` from the directory it knows before discovery: --project-directory,
-    // else the first -f file's directory, else the working directory (not a parent found by walking up,
-    // nor a COMPOSE_FILE entry's directory).
+    // compose reads the default `.env` twice: first from the directory it knows before discovery
+    // (--project-directory, else the first -f file's directory, else the working directory), then,
+    // below, from the project directory discovery settled on (a parent found by walking up, a
+    // COMPOSE_FILE entry's directory); the first one's values win.
     const disable = shell.COMPOSE_DISABLE_ENV_FILE;
     const disabled = disable === undefined ? false : parseBool(disable);
     if (disabled === undefined) {
@@ -127,7 +130,8 @@ export function loadProject(opts: LoadOptions): LoadResult {
     envFiles = disabled === false ? [path.join(guessDir, ".env")] : [];
     envRequired = false;
   }
-  envFiles = envFiles.filter((f) => envRequired || opts.reader.exists(f));
+  envFiles = envFiles.filter((f) => envRequired || (opts.reader.exists(f) && !opts.reader.isDirectory(f)));
+  const defaultDotEnv = !envRequired && envFiles.length <= 1 && !(shell.COMPOSE_DISABLE_ENV_FILE && parseBool(shell.COMPOSE_DISABLE_ENV_FILE) !== false);
   const environment = loadEnvironment(envFiles, shell, opts, bag, envRequired);
   for (const f of envFiles) stage.inputs.add(f);
 
@@ -136,6 +140,13 @@ export function loadProject(opts: LoadOptions): LoadResult {
     bag,
   );
   const workingDir = discovered.projectDir;
+  const secondDotEnv = path.join(workingDir, ".env");
+  if (defaultDotEnv && !envFiles.includes(secondDotEnv) && opts.reader.exists(secondDotEnv) && !opts.reader.isDirectory(secondDotEnv)) {
+    const text = opts.reader.readFile(secondDotEnv) ?? "";
+    const vars = parseDotenv(secondDotEnv, text, (name) => environment[name], bag);
+    for (const [k, v] of Object.entries(vars)) if (!(k in environment)) environment[k] = v;
+    stage.inputs.add(secondDotEnv);
+  }
   const configFiles = discovered.files.map((f) => (f === "-" ? "-" : path.resolve(opts.workingDir, f)));
   const empty = (): LoadResult => ({
     diagnostics: bag.items,

@@ -111,8 +111,11 @@ describe("environment files", () => {
     ["COMPOSE_DISABLE_ENV_FILE=0 keeps .env", { "/p/compose.yaml": uses, "/p/.env": "A=dotenv\n" }, { env: { COMPOSE_DISABLE_ENV_FILE: "0" } }, { A: "dotenv", B: "", C: "" }],
     [".env comes from the -f file's directory", { "/p/sub/c.yml": uses, "/p/sub/.env": "A=sub\n", "/p/.env": "A=cwd\n" }, { files: ["sub/c.yml"] }, { A: "sub", B: "", C: "" }],
     [".env comes from --project-directory", { "/p/compose.yaml": uses, "/q/.env": "A=q\n", "/p/.env": "A=cwd\n" }, { files: ["compose.yaml"], projectDirectory: "/q" }, { A: "q", B: "", C: "" }],
-    // compose picks the default .env before it walks up to find the compose file.
-    ["walking up: .env is read from the working directory, not the parent", { "/p/compose.yaml": uses, "/p/.env": "A=parent\n", "/p/sub/.env": "A=sub\n" }, { workingDir: "/p/sub" }, { A: "sub", B: "", C: "" }],
+    // compose reads the default .env before discovery (working directory) and again after it
+    // (the directory of the file it found); the first one wins, the second fills in.
+    ["walking up: the working directory's .env, then the project directory's", { "/p/compose.yaml": uses, "/p/.env": "A=parent\nB=parent\n", "/p/sub/.env": "A=sub\n" }, { workingDir: "/p/sub" }, { A: "sub", B: "parent", C: "" }],
+    ["COMPOSE_FILE in another directory: that directory's .env fills in", { "/p/x/c.yml": uses, "/p/x/.env": "A=x\nB=x\n", "/p/.env": "COMPOSE_FILE=x/c.yml\nA=cwd\n" }, {}, { A: "cwd", B: "x", C: "" }],
+    ["--env-file ~/...: the home directory", { "/p/compose.yaml": uses, "/home/u/my.env": "A=home\n" }, { envFiles: ["~/my.env"] }, { A: "home", B: "", C: "" }],
   ])("%s", (_name, files: Record<string, string>, opts, expected) => {
     const r = load(files, opts);
     expect(where(r.diagnostics)).toEqual([]);
