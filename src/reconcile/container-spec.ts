@@ -465,6 +465,15 @@ export function volumeLabels(projectName: string, key: string, volume: VolumeCon
   };
 }
 
+/**
+ * The endpoint a service container has on network `key` (aliases, links, fixed addresses), as the
+ * create call or a connect call sends it: what a container reconnected after a network recreate
+ * must get again, or it loses its aliases.
+ */
+export function serviceEndpoint(project: Project, service: ServiceConfig, number: number, key: string): EndpointSpec {
+  return endpoint(service, containerName(project, service, number), key, true, links(project, service, number));
+}
+
 /** Translates one container of a service into the engine's create call. */
 export function containerSpec(project: Project, service: ServiceConfig, number: number, ctx: ContainerSpecContext): ContainerCreateSpec {
   const limits = service.deploy?.resources?.limits;

@@ -1,6 +1,7 @@
 // The plan: a DAG of actions, each one engine call (or one wait), each with the reason it exists.
 // The executor walks it; `planToString` prints it for `moor plan` and for the golden tests.
 import type { NetworkConfig, ServiceDependency, VolumeConfig } from "../compose/types.js";
+import type { EndpointSpec } from "./container-spec.js";
 
 /** A container an action works on: one that exists, or the one an earlier create action makes. */
 export type ContainerRef =
@@ -54,7 +55,14 @@ export type PlanAction = ActionBase &
       }
     | { readonly kind: "remove-container"; readonly service: string; readonly container: ContainerRef; readonly removeAnonymousVolumes: boolean }
     | { readonly kind: "rename-container"; readonly service: string; readonly container: ContainerRef; readonly to: string }
-    | { readonly kind: "connect-network"; readonly service: string; readonly container: ContainerRef; readonly network: string }
+    | {
+        readonly kind: "connect-network";
+        readonly service: string;
+        readonly container: ContainerRef;
+        readonly network: string;
+        /** The endpoint to connect with (aliases, links, addresses): without it the container loses its aliases. */
+        readonly endpoint?: EndpointSpec;
+      }
     | { readonly kind: "disconnect-network"; readonly service: string; readonly container: ContainerRef; readonly network: string }
     | {
         readonly kind: "wait-service";

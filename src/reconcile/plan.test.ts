@@ -244,3 +244,23 @@ describe("hooks and injected files", () => {
     expect(plan(p, empty, { environment: { TOKEN: "x" } }).errors).toEqual([]);
   });
 });
+
+describe("network endpoints on connect", () => {
+  it("extra networks and reconnects after a network recreate carry the container's aliases", () => {
+    const web: ServiceConfig = { name: "web", image: "nginx:1", networks: { front: { aliases: ["www"] }, back: null } };
+    const net = (gen: string): Project => ({
+      name: "prop",
+      services: { web },
+      networks: { front: { name: "prop_front", labels: { gen } }, back: { name: "prop_back" } },
+    });
+    const engine: Engine = { containers: [], networks: [], volumes: [] };
+    const first = plan(net("1"), observe(engine));
+    const extra = first.actions.find((a) => a.kind === "connect-network");
+    expect(extra?.kind === "connect-network" && extra.endpoint?.Aliases).toEqual(["prop-web-1", "web", "www"]);
+    execute(net("1"), first, engine);
+
+    const again = plan(net("2"), observe(engine));
+    const reconnect = again.actions.find((a) => a.kind === "connect-network");
+    expect(reconnect).toMatchObject({ network: "prop_front", endpoint: { Aliases: ["prop-web-1", "web", "www"] } });
+  });
+});

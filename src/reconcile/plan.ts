@@ -7,7 +7,7 @@ import { LABELS } from "../engine/types.js";
 import { buildProjectGraph, serviceGraph, serviceReferences, volumesFromTarget, referencedService } from "../graph/project-graph.js";
 import { topologicalOrder } from "../graph/topo-sort.js";
 import { networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
-import { containerName, fileInjections, goDurationToNanos, networksByPriority, projectNetwork, serviceImage } from "./container-spec.js";
+import { containerName, fileInjections, goDurationToNanos, networksByPriority, projectNetwork, serviceEndpoint, serviceImage } from "./container-spec.js";
 import { MOOR_CONFIG_LABEL } from "./observed-state.js";
 import type { ObservedContainer, ObservedState } from "./observed-state.js";
 import { diffConfigs } from "./plan-diff.js";
@@ -293,11 +293,13 @@ class UpPlanner {
     const created = this.b.add({ kind: "create-network", key, name: cfg.name, config: cfg, cause: renamed ? `network ${key} was renamed` : `network ${key} configuration changed`, deps: [removed] });
     this.networkNodes.set(key, created);
     for (const c of attached) {
+      const svc = this.project.services[c.service];
       const id = this.b.add({
         kind: "connect-network",
         service: c.service,
         container: { kind: "existing", id: c.id, name: c.name },
         network: cfg.name,
+        ...(svc ? { endpoint: serviceEndpoint(this.project, svc, c.number ?? 1, key) } : {}),
         cause: `network ${key} was recreated`,
         deps: [created],
       });
@@ -497,13 +499,13 @@ class UpPlanner {
   }
 
   /** Connects a new container to its networks beyond the first (engine API 1.41 takes one at create). */
-  connectExtras(svc: ServiceConfig, ref: ContainerRef, after: number): number[] {
+  connectExtras(svc: ServiceConfig, number: number, ref: ContainerRef, after: number): number[] {
     if (svc.network_mode) return [];
     return networksByPriority(svc)
       .slice(1)
       .map((k) => {
         const network = projectNetwork(this.project, k).name;
-        return this.b.add({ kind: "connect-network", service: svc.name, container: ref, network, cause: `${svc.name} also joins network ${k}`, deps: [after] });
+        return this.b.add({ kind: "connect-network", service: svc.name, container: ref, network, endpoint: serviceEndpoint(this.project, svc, number, k), cause: `${svc.name} also joins network ${k}`, deps: [after] });
       });
   }
 
@@ -569,7 +571,7 @@ class UpPlanner {
       const cname = containerName(this.project, svc, next);
       const create = this.b.add({ kind: "create-container", service: name, number: next, name: cname, cause: `${name} wants ${expected} container${expected === 1 ? "" : "s"}, has ${containers.length}`, deps: infra });
       const ref: ContainerRef = { kind: "planned", action: create, name: cname };
-      const extras = this.connectExtras(svc, ref, create);
+      const extras = this.connectExtras(svc, next, ref, create);
       last = Math.max(create, ...extras);
       toStart.push({ ref, ready: last, cause: `created by #${create}` });
     }
@@ -595,7 +597,7 @@ class UpPlanner {
       deps: [...infra, ...dependants],
     });
     const ref: ContainerRef = { kind: "planned", action: create, name: tmpName };
-    const extras = this.connectExtras(svc, ref, create);
+    const extras = this.connectExtras(svc, c.number ?? 1, ref, create);
     const old: ContainerRef = { kind: "existing", id: c.id, name: c.name };
     const stop = this.stop(c, `replaced by #${create}`, [create]);
     const remove = this.b.add({
