@@ -75,6 +75,17 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
     return id;
   };
   const services = ctx.project.services;
+  // A recreate is one step for the user (compose shows "Recreate" … "Recreated" under the final
+  // name): the old container's stop and remove and the rename are parts of it, not lines of their own.
+  const replaced = new Set<string>();
+  const recreates = new Set<number>();
+  for (const a of plan.actions) {
+    if (a.kind === "create-container" && a.replaces !== undefined) {
+      replaced.add(a.replaces);
+      recreates.add(a.id);
+    }
+  }
+  const partOfRecreate = (ref: ContainerRef): boolean => ref.kind === "existing" && replaced.has(ref.id);
   const stopTimeout = (service: ServiceConfig | undefined, explicit: number | undefined): number | undefined => {
     if (explicit !== undefined) return explicit;
     const grace = service?.stop_grace_period;
@@ -180,7 +191,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         const id = await engine.createContainer(spec);
         created.set(a.id, id);
         for (const extra of spec.extraNetworks) await engine.connectNetwork(extra.network, id, extra.endpoint);
-        emit("container", shownName, a.replaces ? "Recreated" : "Created", true);
+        if (!a.replaces) emit("container", shownName, "Created", true);
         return;
       }
       case "start-container":
@@ -188,18 +199,23 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         await engine.startContainer(idOf(a.container));
         emit("container", a.container.name, "Started", true);
         return;
-      case "stop-container":
-        emit("container", a.container.name, "Stopping", false);
+      case "stop-container": {
+        const quiet = partOfRecreate(a.container);
+        if (!quiet) emit("container", a.container.name, "Stopping", false);
         await engine.stopContainer(idOf(a.container), stopTimeout(services[a.service], a.timeout));
-        emit("container", a.container.name, "Stopped", true);
+        if (!quiet) emit("container", a.container.name, "Stopped", true);
         return;
-      case "remove-container":
-        emit("container", a.container.name, "Removing", false);
+      }
+      case "remove-container": {
+        const quiet = partOfRecreate(a.container);
+        if (!quiet) emit("container", a.container.name, "Removing", false);
         await engine.removeContainer(idOf(a.container), { force: true, volumes: a.removeAnonymousVolumes });
-        emit("container", a.container.name, "Removed", true);
+        if (!quiet) emit("container", a.container.name, "Removed", true);
         return;
+      }
       case "rename-container":
         await engine.renameContainer(idOf(a.container), a.to);
+        if (a.container.kind === "planned" && recreates.has(a.container.action)) emit("container", a.to, "Recreated", true);
         return;
       case "connect-network":
         await engine.connectNetwork(a.network, idOf(a.container));
@@ -252,7 +268,7 @@ function inheritAnonymousVolumes(spec: ContainerCreateSpec, svc: ServiceConfig, 
   hc.Binds = hc.Binds?.filter((b) => !anonymousTargets.has(b));
 }
 
-/** Waits until every container of `service` meets the condition; fails fast on exit or unhealthy. */
+/** Waits until every container of `service` meets the condition; fails fast on exit or unhealthy, with compose's words. */
 async function waitForService(
   engine: ExecutorEngine,
   ctx: ExecuteContext,
@@ -263,37 +279,42 @@ async function waitForService(
   const sleep = ctx.sleep ?? sleepReal;
   const deadline = Date.now() + (ctx.waitTimeoutMs ?? 10 * 60_000);
   const labels = [`${LABELS.project}=${ctx.project.name}`, `${LABELS.service}=${service}`, `${LABELS.oneoff}=False`];
+  const hint = `see \`moor logs ${service}\``;
+  // compose shows progress only for the conditions that make `up` wait; a started service needs no line.
+  const visible = condition !== "service_started";
   let announced = false;
+  const fail = (name: string, message: string): never => {
+    emit("container", name, "Error", true);
+    throw new DependencyFailedError(message, hint);
+  };
   for (let attempt = 0; ; attempt++) {
     if (ctx.signal?.aborted) throw new DependencyFailedError(`interrupted while waiting for ${service}`);
     const containers = await engine.listContainers({ all: true, labels });
     if (containers.length === 0) throw new DependencyFailedError(`service ${service} has no container to wait for`);
     let ready = true;
     for (const c of containers) {
-      if (!announced) emit("container", c.name, "Waiting", false);
+      if (!announced && visible) emit("container", c.name, "Waiting", false);
       if (condition === "service_completed_successfully") {
         if (c.state === "running" || c.state === "created" || c.state === "restarting") ready = false;
         else {
           const info = await engine.inspectContainer(c.id);
-          if (info.state.exitCode !== 0) {
-            throw new DependencyFailedError(`service ${service} didn't complete successfully: exit ${info.state.exitCode}`, `see \`moor logs ${service}\``);
-          }
+          if (info.state.exitCode !== 0) fail(c.name, `service ${JSON.stringify(service)} didn't complete successfully: exit ${info.state.exitCode}`);
         }
       } else {
         if (c.state === "exited" || c.state === "dead") {
           const info = await engine.inspectContainer(c.id);
-          throw new DependencyFailedError(`dependency ${service} exited (code ${info.state.exitCode}) before it was ${condition === "service_healthy" ? "healthy" : "running"}`, `see \`moor logs ${service}\``);
+          fail(c.name, `dependency failed to start: container ${c.name} exited (${info.state.exitCode})`);
         }
         if (condition === "service_healthy") {
-          if (c.health === undefined) throw new DependencyFailedError(`dependency ${service} has no healthcheck, so it can never be healthy`, "add a healthcheck to it, or use `condition: service_started`");
-          if (c.health === "unhealthy") throw new DependencyFailedError(`dependency ${service} failed to start: container ${c.name} is unhealthy`, `see \`moor logs ${service}\``);
+          if (c.health === undefined) fail(c.name, `dependency failed to start: container ${c.name} has no healthcheck configured`);
+          if (c.health === "unhealthy") fail(c.name, `dependency failed to start: container ${c.name} is unhealthy`);
           if (c.health !== "healthy") ready = false;
         } else if (c.state !== "running") ready = false;
       }
     }
     announced = true;
     if (ready) {
-      for (const c of containers) emit("container", c.name, condition === "service_healthy" ? "Healthy" : condition === "service_completed_successfully" ? "Exited" : "Running", true);
+      if (visible) for (const c of containers) emit("container", c.name, condition === "service_healthy" ? "Healthy" : "Exited", true);
       return;
     }
     if (Date.now() > deadline) throw new DependencyFailedError(`timed out waiting for ${service} to be ${condition.replace(/^service_/, "").replace(/_/g, " ")}`);

@@ -9,6 +9,11 @@ import { progressSink } from "../progress.js";
 import { connectEngine, loadOrThrow, observe, parallelism } from "../project-context.js";
 import { attachAndFollow } from "../attach.js";
 import { waitForProject } from "../wait-project.js";
+import type { Project } from "../../compose/types.js";
+import { serviceReferences } from "../../graph/project-graph.js";
+import type { ObservedState } from "../../reconcile/observed-state.js";
+import type { Plan } from "../../reconcile/plan.js";
+import type { EventSink } from "../../reconcile/events.js";
 
 export interface UpOptions {
   detach?: boolean;
@@ -96,6 +101,8 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
     if (!(await confirm("This plan would lose data. Continue?", opts.yes === true))) throw new ExitCode(1);
   }
 
+  reportUnchanged(project, observed, thePlan, planOptions.services ?? [], planOptions.noDeps === true, sink);
+
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
@@ -138,4 +145,30 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
   }
   const code = await attachAndFollow(engine, project, services, opts, global);
   if (code !== 0) throw new ExitCode(code);
+}
+
+/**
+ * compose says "Running" for each container of the services it converges that is up to date and
+ * running: without it, a no-op `up` would print nothing about what is there.
+ */
+function reportUnchanged(project: Project, observed: ObservedState, thePlan: Plan, services: string[], noDeps: boolean, sink: EventSink): void {
+  const chosen = new Set(services.length > 0 ? services : Object.keys(project.services));
+  if (!noDeps) {
+    const queue = [...chosen];
+    while (queue.length > 0) {
+      const svc = project.services[queue.pop() as string];
+      for (const ref of svc ? serviceReferences(svc) : []) {
+        if (chosen.has(ref.target)) continue;
+        chosen.add(ref.target);
+        queue.push(ref.target);
+      }
+    }
+  }
+  const touched = new Set<string>();
+  for (const a of thePlan.actions) if ("container" in a && a.container.kind === "existing") touched.add(a.container.id);
+  for (const a of thePlan.actions) if (a.kind === "create-container" && a.replaces) touched.add(a.replaces);
+  for (const [service, containers] of observed.services) {
+    if (!chosen.has(service) || !project.services[service]) continue;
+    for (const c of containers) if (c.state === "running" && !touched.has(c.id)) sink({ type: "resource", kind: "container", name: c.name, status: "Running", done: true });
+  }
 }
