@@ -11,6 +11,7 @@ import { resolveInclude } from "./include.js";
 import { castTypedValues } from "./cast.js";
 import { interpolateDocument, interpolateString, isInterpolationFailure } from "./interpolate.js";
 import type { LoadOptions, LoadResult } from "./load-options.js";
+import type { Project } from "./types.js";
 import { mergeDocuments } from "./merge.js";
 import { normalizeProject } from "./normalize.js";
 import { applyProfiles } from "./profiles.js";
@@ -311,4 +312,30 @@ export function loadProject(opts: LoadOptions): LoadResult {
   result.diagnostics = located(bag.items, locate);
   result.inputFiles = [...stage.inputs];
   return result;
+}
+
+/**
+ * The project without the networks, volumes, secrets, configs and models that none of its
+ * services uses: what docker compose loads unless `--all-resources` is given (its
+ * WithoutUnnecessaryResources). Only named volumes count; a build's secrets count too.
+ */
+export function withoutUnusedResources(project: Project): Project {
+  const used = { networks: new Set<string>(), volumes: new Set<string>(), secrets: new Set<string>(), configs: new Set<string>(), models: new Set<string>() };
+  for (const s of Object.values(project.services)) {
+    for (const n of Object.keys(s.networks ?? {})) used.networks.add(n);
+    for (const v of s.volumes ?? []) if (v.type === "volume" && v.source) used.volumes.add(v.source);
+    for (const r of [...(s.secrets ?? []), ...(s.build?.secrets ?? [])]) used.secrets.add(r.source);
+    for (const r of s.configs ?? []) used.configs.add(r.source);
+    for (const m of Object.keys(s.models ?? {})) used.models.add(m);
+  }
+  const keep = <T>(all: Record<string, T> | undefined, names: Set<string>): Record<string, T> | undefined =>
+    all === undefined ? undefined : Object.fromEntries(Object.entries(all).filter(([name]) => names.has(name)));
+  return {
+    ...project,
+    networks: keep(project.networks, used.networks),
+    volumes: keep(project.volumes, used.volumes),
+    secrets: keep(project.secrets, used.secrets),
+    configs: keep(project.configs, used.configs),
+    models: keep(project.models, used.models),
+  };
 }

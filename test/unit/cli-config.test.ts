@@ -38,6 +38,30 @@ describe("moor config output", () => {
     expect(r.stdout).not.toContain("tools");
   });
 
+  test("resources no service uses are left out, as compose does without --all-resources", async () => {
+    const r = await moor(["config"]);
+    expect(r.stdout).not.toContain("back");
+    expect(r.stdout).toContain("networks:\n  default:\n    name: demo_default\n");
+  });
+
+  test("naming a service keeps it and its dependencies, and only what they use", async () => {
+    const r = await moor(["config", "db"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("  db:\n");
+    expect(r.stdout).not.toContain("  web:\n");
+    expect(r.stdout).not.toMatch(/^volumes:/m);
+    // compose's --services ignores the services named beside it.
+    const all = await moor(["config", "--services", "db"]);
+    expect(all.stdout).toBe("db\nweb\n");
+  });
+
+  test("an unknown service named on the command line: exit 1, no such service", async () => {
+    const r = await moor(["config", "nope"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("no such service: nope");
+  });
+
   test("--format json parses and holds the same project", async () => {
     const r = await moor(["config", "--format", "json"]);
     expect(r.code).toBe(0);
@@ -51,7 +75,8 @@ describe("moor config output", () => {
   test.each([
     ["--services (dependencies first)", ["--services"], "db\nweb\n"],
     ["--volumes", ["--volumes"], "data\n"],
-    ["--networks", ["--networks"], "back\ndefault\n"],
+    // `back` is declared but no service uses it: compose drops it (no --all-resources).
+    ["--networks (used ones only)", ["--networks"], "default\n"],
     ["--images", ["--images"], "postgres:16\nnginx:1.27\n"],
     ["--profiles (of every service, enabled or not)", ["--profiles"], "dev\n"],
     ["--services with a profile", ["--profile", "dev", "--services"], "db\ntools\nweb\n"],

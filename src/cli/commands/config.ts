@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { ComposeError } from "../../compose/diagnostics.js";
 import { variablesOfDocument } from "../../compose/interpolate.js";
-import { loadProject } from "../../compose/load.js";
+import { loadProject, withoutUnusedResources } from "../../compose/load.js";
 import type { Project } from "../../compose/types.js";
 import { configImages, configNetworks, configServices, configVolumes, serializeConfig, serializeRaw } from "../../compose/serialize.js";
 import { serviceConfigHash } from "../../reconcile/config-hash.js";
@@ -44,8 +44,26 @@ export function selectServices(project: Project, names: string[]): Project {
 /** `moor config`: load, validate, normalize and print the project in docker compose's canonical form. */
 export async function configCommand(global: GlobalOptions, serviceNames: string[], opts: ConfigOptions): Promise<void> {
   const stdin = global.file?.includes("-") ? await readStdin() : undefined;
+  // One output, chosen in compose's order when several flags are given.
+  const mode = opts.services
+    ? "services"
+    : opts.volumes
+      ? "volumes"
+      : opts.networks
+        ? "networks"
+        : opts.hash !== undefined
+          ? "hash"
+          : opts.profiles
+            ? "profiles"
+            : opts.images
+              ? "images"
+              : opts.variables
+                ? "variables"
+                : opts.environment
+                  ? "environment"
+                  : "config";
   // compose reads the variables from the model before interpolation (a `${X:?}` does not fail there).
-  const interpolate = opts.interpolate && !opts.variables;
+  const interpolate = opts.interpolate && mode !== "variables";
   const raw = !opts.normalize || !interpolate;
   const result = loadProject(
     loadOptionsFrom(global, {
@@ -56,7 +74,7 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
       resolvePaths: opts.pathResolution,
       consistency: opts.consistency,
       // `--profiles` lists the profiles of every service, enabled or not (compose's AllServices).
-      ...(opts.profiles ? { profiles: ["*"] } : {}),
+      ...(mode === "profiles" ? { profiles: ["*"] } : {}),
     }),
   );
   const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
@@ -67,26 +85,30 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
 
   const lines = (items: Iterable<string>) => [...items].map((s) => `${s}\n`).join("");
   let out: string;
-  if (opts.environment) {
+  if (mode === "environment") {
     // compose sorts the `KEY=value` lines as strings, byte by byte.
     out = lines(Object.entries(result.environment).map(([k, v]) => `${k}=${v}`).sort(byteOrder));
-  } else if (opts.variables) {
+  } else if (mode === "variables") {
     out = renderVariables(result.raw, opts.format);
-  } else if (raw && opts.services) {
+  } else if (raw && mode === "services") {
     // compose lists the model's service names when it does not interpolate.
     const services = (result.raw as { services?: Record<string, unknown> } | undefined)?.services ?? {};
     out = lines(Object.keys(services).sort(byteOrder));
   } else if (raw) {
     out = serializeRaw(result.raw, opts.format);
   } else {
-    const project = selectServices(result.project!, serviceNames);
+    // compose keeps the named services and their dependencies, then drops the networks, volumes,
+    // secrets, configs and models no kept service uses (its default without --all-resources).
+    // (--services, --volumes, --networks and --hash list the whole project whatever is named.)
+    const selected = mode === "config" || mode === "images" ? selectServices(result.project!, serviceNames) : result.project!;
+    const project = withoutUnusedResources(selected);
     // --services: dependencies before the services that need them, as compose walks them.
-    if (opts.services) out = lines(configServices(project));
-    else if (opts.volumes) out = lines(configVolumes(project));
-    else if (opts.networks) out = lines(configNetworks(project));
-    else if (opts.profiles) out = lines([...new Set(Object.values(result.project!.services).flatMap((s) => s.profiles ?? []))].sort(byteOrder));
-    else if (opts.images) out = lines(configImages(project));
-    else if (opts.hash !== undefined) {
+    if (mode === "services") out = lines(configServices(project));
+    else if (mode === "volumes") out = lines(configVolumes(project));
+    else if (mode === "networks") out = lines(configNetworks(project));
+    else if (mode === "profiles") out = lines([...new Set(Object.values(result.project!.services).flatMap((s) => s.profiles ?? []))].sort(byteOrder));
+    else if (mode === "images") out = lines(configImages(project));
+    else if (mode === "hash" && opts.hash !== undefined) {
       const wanted = opts.hash === "*" ? Object.keys(project.services) : opts.hash.split(",").map((s) => s.trim());
       out = lines(wanted.sort().map((name) => {
         const svc = project.services[name];
