@@ -49,7 +49,20 @@ export function checkConsistency(project: Project, bag: DiagnosticBag, locate: L
   checkExternalVolumes(ctx);
   checkPublishedPorts(ctx);
   checkHealthyDependencies(ctx);
+  checkContainerNames(ctx);
   checkCycles(ctx);
+}
+
+/** Two services cannot share a container_name: compose's `config` refuses it (CheckContainerNameUnicity). */
+function checkContainerNames(ctx: Context): void {
+  const owner = new Map<string, string>();
+  for (const name of Object.keys(ctx.project.services).sort()) {
+    const cn = ctx.project.services[name]?.container_name;
+    if (!cn) continue;
+    const first = owner.get(cn);
+    if (first === undefined) owner.set(cn, name);
+    else ctx.error("container-name-in-use", ["services", name, "container_name"], `container name ${quote(cn)} is already in use by service ${quote(first)}`, "container names are global to the engine: give each service its own, or remove container_name");
+  }
 }
 
 class Context {
