@@ -295,3 +295,27 @@ describe("file shapes", () => {
     expect(r.raw).toEqual({ services: { web: { image: "x", environment: ["A=${A:?needed}"] } } });
   });
 });
+
+describe("consistency through the loader", () => {
+  test("two services with one container_name: the second is an error at its container_name", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  a:\n    image: x\n    container_name: cc\n  b:\n    image: x\n    container_name: cc\n" });
+    expect(where(r.diagnostics)).toEqual(["/p/compose.yaml:7:5 services.b.container_name: consistency.container-name-in-use"]);
+    expect(r.diagnostics[0]!.message).toBe('container name "cc" is already in use by service "a"');
+  });
+
+  test.each([
+    ["a service with neither image nor build", "services:\n  a:\n    command: x\n", "/p/compose.yaml:2:3 services.a: consistency.no-image"],
+    ["an undefined volume", "services:\n  a:\n    image: x\n    volumes: [data:/d]\n", "/p/compose.yaml:4:15 services.a.volumes[0]: consistency.undefined-volume"],
+    ["an undefined secret", "services:\n  a:\n    image: x\n    secrets: [s]\n", "/p/compose.yaml:4:15 services.a.secrets[0]: consistency.undefined-secret"],
+    ["network_mode: service: of an undefined service", "services:\n  a:\n    image: x\n    network_mode: service:b\n", "/p/compose.yaml:4:5 services.a.network_mode: consistency.undefined-service"],
+    ["a dependency cycle", "services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n", "/p/compose.yaml:4:5 services.a.depends_on.b: consistency.dependency-cycle"],
+  ])("%s", (_n, text, expected) => {
+    const r = load({ "/p/compose.yaml": text });
+    expect(where(r.diagnostics)).toEqual([expected]);
+  });
+
+  test("consistency: false skips those checks", () => {
+    const r = load({ "/p/compose.yaml": "services:\n  a:\n    image: x\n    volumes: [data:/d]\n" }, { consistency: false });
+    expect(where(r.diagnostics)).toEqual([]);
+  });
+});
