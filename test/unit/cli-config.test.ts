@@ -135,6 +135,10 @@ describe("moor config output", () => {
     const o = await moor(["config", "-o", out]);
     expect([o.code, o.stdout]).toEqual([0, ""]);
     expect(fs.readFileSync(out, "utf8")).toBe((await moor(["config"])).stdout);
+    // the listings ignore -o, as in compose
+    const listed = await moor(["config", "--services", "-o", out + ".services"]);
+    expect(listed.stdout).toBe("db\nweb\n");
+    expect(fs.existsSync(out + ".services")).toBe(false);
   });
 
   test("--no-interpolate keeps ${...} and does not fail on a required variable", async () => {

@@ -118,8 +118,10 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
     } else out = serializeConfig(project, opts.format);
   }
   if (opts.quiet) return;
-  if (opts.output) fs.writeFileSync(opts.output, out);
-  else process.stdout.write(out);
+  // compose honours -o for the model only; the listings always go to standard output.
+  if (opts.output && mode === "config") {
+    if (out.length > 0) fs.writeFileSync(opts.output, out);
+  } else process.stdout.write(out);
 }
 
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
