@@ -56,11 +56,18 @@ describe("containerSpec: HostConfig", () => {
     ["deploy limits win over the service fields", { mem_limit: 512, cpus: 1, deploy: { resources: { limits: { memory: 1024, cpus: 0.5 } } } }, { Memory: 1024, NanoCpus: 500_000_000 }],
     ["ulimits, single and soft/hard", { ulimits: { nofile: { soft: 1024, hard: 2048 }, nproc: { single: 65535 } } }, { Ulimits: [{ Name: "nofile", Soft: 1024, Hard: 2048 }, { Name: "nproc", Soft: 65535, Hard: 65535 }] }],
     ["sysctls, devices, logging", { sysctls: { "net.core.somaxconn": "1024" }, devices: [{ source: "/dev/fuse", target: "/dev/fuse", permissions: "rwm" }], logging: { driver: "json-file", options: { "max-size": "1m" } } }, { Sysctls: { "net.core.somaxconn": "1024" }, Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }], LogConfig: { Type: "json-file", Config: { "max-size": "1m" } } }],
+    ["systempaths=unconfined empties the masked and read-only paths", { security_opt: ["systempaths=unconfined", "label=disable"] }, { SecurityOpt: ["label=disable"], MaskedPaths: [], ReadonlyPaths: [] }],
     ["security, pid, ipc", { security_opt: ["no-new-privileges"], pid: "host", ipc: "shareable" }, { SecurityOpt: ["no-new-privileges"], PidMode: "host", IpcMode: "shareable" }],
     ["service: namespaces become container names", { network_mode: "service:db", ipc: "service:db" }, { NetworkMode: "container:demo-db-1", IpcMode: "container:demo-db-1" }],
     ["volumes_from names the other service's first container", { volumes_from: ["db:ro", "container:legacy"] }, { VolumesFrom: ["demo-db-1:ro", "legacy"] }],
     ["extra hosts, dns, group_add", { extra_hosts: { "host.docker.internal": ["host-gateway"] }, dns: ["1.1.1.1"], dns_search: ["example"], dns_opt: ["ndots:1"], group_add: ["audio"] }, { ExtraHosts: ["host.docker.internal:host-gateway"], Dns: ["1.1.1.1"], DnsSearch: ["example"], DnsOptions: ["ndots:1"], GroupAdd: ["audio"] }],
     ["tmpfs", { tmpfs: ["/run", "/tmp:size=64m"] }, { Tmpfs: { "/run": "", "/tmp": "size=64m" } }],
+    ["cpu count, percent (times 100, as compose), realtime", { cpu_count: 2, cpu_percent: 50, cpu_rt_period: 1400, cpu_rt_runtime: 400 }, { CpuCount: 2, CpuPercent: 5000, CpuRealtimePeriod: 1400, CpuRealtimeRuntime: 400 }],
+    [
+      "blkio_config",
+      { blkio_config: { weight: 300, weight_device: [{ Path: "/dev/sda", Weight: 400 }], device_read_bps: [{ Path: "/dev/sda", Rate: "1048576" }], device_write_iops: [{ Path: "/dev/sda", Rate: "30" }] } },
+      { BlkioWeight: 300, BlkioWeightDevice: [{ Path: "/dev/sda", Weight: 400 }], BlkioDeviceReadBps: [{ Path: "/dev/sda", Rate: 1048576 }], BlkioDeviceWriteIOps: [{ Path: "/dev/sda", Rate: 30 }] },
+    ],
     ["gpus ask for the gpu capability", { gpus: [{ driver: "nvidia", count: -1 }] }, { DeviceRequests: [{ Driver: "nvidia", Count: -1, Capabilities: [["gpu"]] }] }],
   ])("%s", (_what, service, expected) => {
     expect(spec(service).body.HostConfig).toMatchObject(expected);

@@ -49,6 +49,16 @@ export interface HostConfigSpec {
   CpuShares?: number;
   CpuPeriod?: number;
   CpuQuota?: number;
+  CpuCount?: number;
+  CpuPercent?: number;
+  CpuRealtimePeriod?: number;
+  CpuRealtimeRuntime?: number;
+  BlkioWeight?: number;
+  BlkioWeightDevice?: { Path: string; Weight: number }[];
+  BlkioDeviceReadBps?: { Path: string; Rate: number }[];
+  BlkioDeviceWriteBps?: { Path: string; Rate: number }[];
+  BlkioDeviceReadIOps?: { Path: string; Rate: number }[];
+  BlkioDeviceWriteIOps?: { Path: string; Rate: number }[];
   CpusetCpus?: string;
   PidsLimit?: number;
   OomKillDisable?: boolean;
@@ -62,6 +72,8 @@ export interface HostConfigSpec {
   DeviceCgroupRules?: string[];
   LogConfig?: { Type: string; Config?: Record<string, string> };
   SecurityOpt?: string[];
+  MaskedPaths?: string[];
+  ReadonlyPaths?: string[];
   PidMode?: string;
   IpcMode?: string;
   UTSMode?: string;
@@ -405,6 +417,23 @@ function deviceRequest(g: DeviceRequest, extra: string[]): NonNullable<HostConfi
   return compact({ Driver: g.driver, Count: g.count, DeviceIDs: nonEmpty(g.device_ids), Capabilities: caps.length > 0 ? [caps] : undefined, Options: nonEmptyRecord(g.options) });
 }
 
+/** `blkio_config` as the normalized model holds it (compose's own key spelling: Path, Weight, Rate). */
+function blkio(service: ServiceConfig): Partial<HostConfigSpec> {
+  const b = service.blkio_config as
+    | { weight?: number; weight_device?: { Path: string; Weight: number }[] } & Partial<Record<"device_read_bps" | "device_write_bps" | "device_read_iops" | "device_write_iops", { Path: string; Rate: number | string }[]>>
+    | undefined;
+  if (!b) return {};
+  const rates = (list: { Path: string; Rate: number | string }[] | undefined) => nonEmpty(list?.map((d) => ({ Path: d.Path, Rate: Number(d.Rate) })));
+  return {
+    BlkioWeight: b.weight,
+    BlkioWeightDevice: nonEmpty(b.weight_device?.map((d) => ({ Path: d.Path, Weight: d.Weight }))),
+    BlkioDeviceReadBps: rates(b.device_read_bps),
+    BlkioDeviceWriteBps: rates(b.device_write_bps),
+    BlkioDeviceReadIOps: rates(b.device_read_iops),
+    BlkioDeviceWriteIOps: rates(b.device_write_iops),
+  };
+}
+
 function healthcheck(service: ServiceConfig): HealthcheckSpec | undefined {
   const h = service.healthcheck;
   if (!h) return undefined;
@@ -521,6 +550,12 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
     CpuShares: service.cpu_shares,
     CpuPeriod: service.cpu_period,
     CpuQuota: service.cpu_quota,
+    CpuCount: service.cpu_count,
+    // Compose multiplies by 100 (the field is Windows-only; Linux engines discard it).
+    CpuPercent: service.cpu_percent === undefined ? undefined : Math.trunc(service.cpu_percent * 100),
+    CpuRealtimePeriod: service.cpu_rt_period,
+    CpuRealtimeRuntime: service.cpu_rt_runtime,
+    ...blkio(service),
     CpusetCpus: service.cpuset,
     PidsLimit: limits?.pids ?? service.pids_limit,
     OomKillDisable: service.oom_kill_disable,
@@ -539,7 +574,11 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
     ]),
     DeviceCgroupRules: nonEmpty(service.device_cgroup_rules),
     LogConfig: service.logging ? compact({ Type: service.logging.driver ?? "", Config: nonEmptyRecord(service.logging.options) }) : undefined,
-    SecurityOpt: nonEmpty(service.security_opt),
+    // `systempaths=unconfined` is not an engine option: compose drops it and sends empty masked
+    // and read-only path lists instead, as `docker run --security-opt systempaths=unconfined` does.
+    SecurityOpt: nonEmpty(service.security_opt?.filter((o) => o !== "systempaths=unconfined")),
+    MaskedPaths: service.security_opt?.includes("systempaths=unconfined") ? [] : undefined,
+    ReadonlyPaths: service.security_opt?.includes("systempaths=unconfined") ? [] : undefined,
     PidMode: resolveServiceRef(project, service.pid),
     IpcMode: resolveServiceRef(project, service.ipc),
     UTSMode: resolveServiceRef(project, service.uts),
