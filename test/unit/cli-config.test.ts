@@ -146,6 +146,13 @@ describe("moor config output", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("image: postgres:${PG:?PG is required}");
     expect(r.stdout).toContain("image: nginx:${TAG:-1.27}");
+    expect(r.stdout).toMatch(/^name: demo\n/);
+  });
+
+  test("--no-interpolate adds the project name even when no file sets one", async () => {
+    const r = await moor(["-f", "-", "config", "--no-interpolate"], { cwd: app, input: "services:\n  only:\n    image: x:${T}\n" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("name: app\nservices:\n  only:\n    image: x:${T}\n");
   });
 
   test("--no-normalize prints the merged model as written", async () => {

@@ -95,7 +95,10 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
     const services = (result.raw as { services?: Record<string, unknown> } | undefined)?.services ?? {};
     out = lines(Object.keys(services).sort(byteOrder));
   } else if (raw) {
-    out = serializeRaw(result.raw, opts.format);
+    // Without interpolation compose still normalizes as far as a raw model allows; the part moor
+    // shares is the resolved project name (not the canonical forms, defaults and absolute paths).
+    const model = opts.normalize && result.raw && typeof result.raw === "object" ? { ...(result.raw as Record<string, unknown>), name: result.projectName } : result.raw;
+    out = serializeRaw(model, opts.format);
   } else {
     // compose keeps the named services and their dependencies, then drops the networks, volumes,
     // secrets, configs and models no kept service uses (its default without --all-resources).
