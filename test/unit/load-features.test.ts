@@ -319,3 +319,40 @@ describe("consistency through the loader", () => {
     expect(where(r.diagnostics)).toEqual([]);
   });
 });
+
+describe("include, long form details", () => {
+  test("env_file and project_directory are relative to the including project; a path list merges in order", () => {
+    const r = load({
+      "/p/compose.yaml": "include:\n  - path: [lib/base.yml, lib/over.yml]\n    project_directory: lib\n    env_file: conf/lib.env\nservices:\n  web: {image: x}\n",
+      "/p/lib/base.yml": "services:\n  db:\n    image: pg:${V}\n    build: ./ctx\n",
+      "/p/lib/over.yml": "services:\n  db:\n    image: pg:${V}-over\n",
+      "/p/conf/lib.env": "V=9\n",
+    });
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(r.project!.services.db!.image).toBe("pg:9-over");
+    expect(r.project!.services.db!.build?.context).toBe("/p/lib/ctx");
+  });
+
+  test("a missing include env_file is an error at that entry", () => {
+    const r = load({ "/p/compose.yaml": "include:\n  - path: lib/c.yml\n    env_file: nope.env\nservices:\n  web: {image: x}\n", "/p/lib/c.yml": "services:\n  db: {image: x}\n" });
+    expect(where(r.diagnostics)).toEqual(["/p/compose.yaml:3:15 include[0].env_file: include.env-file"]);
+  });
+});
+
+describe("the second .env (the project directory's)", () => {
+  test("its COMPOSE_PROFILES and COMPOSE_PROJECT_NAME are honoured, its COMPOSE_FILE is not", () => {
+    const r = load(
+      {
+        "/p/compose.yaml": "services:\n  a: {image: x}\n  b: {image: x, profiles: [extra]}\n",
+        "/p/other.yml": "services:\n  o: {image: x}\n",
+        "/p/.env": "COMPOSE_PROFILES=extra\nCOMPOSE_PROJECT_NAME=from-parent-env\nCOMPOSE_FILE=other.yml\n",
+        "/p/sub/": "",
+      },
+      { workingDir: "/p/sub" },
+    );
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(r.configFiles).toEqual(["/p/compose.yaml"]);
+    expect(Object.keys(r.project!.services).sort()).toEqual(["a", "b"]);
+    expect(r.project!.name).toBe("from-parent-env");
+  });
+});
