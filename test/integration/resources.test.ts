@@ -198,6 +198,8 @@ volumes:
     const second = await inspect("container", name);
     expect(second.Id).not.toBe(first.Id);
     expect(second.Config.Env).toContain("GEN=2");
+    // compose v5 names the replaced container by service and number.
+    expect(second.Config.Labels["com.docker.compose.replace"]).toBe("app-1");
     expect(anonOf(second)).toBe(anonOf(first));
     expect(await sh(name, "cat /named/f /anon/f")).toBe("named\nanon");
 

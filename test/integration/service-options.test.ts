@@ -406,7 +406,8 @@ volumes:
 
   it("links: the alias resolves, and compose's link names are sent", async () => {
     const c = await inspect(n("cli"));
-    expect(c.HostConfig.Links ?? c.NetworkSettings.Networks[`${project}_front`].Links).toBeTruthy();
+    // On a user-defined network the engine keeps links on the endpoint, where compose also sends them.
+    expect(c.NetworkSettings.Networks[`${project}_front`].Links).toEqual([`${n("srv")}:linked`, `${n("srv")}:srv-1`, `${n("srv")}:${project}-srv-1`]);
     expect((await inside(n("cli"), "wget -qO- http://linked:8080/hostname")).exitCode).toBe(0);
   });
 
@@ -591,6 +592,10 @@ services:
     command: ["sleep", "3600"]
     container_name: ${project}-my-name
     restart: unless-stopped
+  unmasked:
+    image: ${BUSYBOX}
+    command: ["sleep", "3600"]
+    security_opt: ["systempaths=unconfined"]
   priv:
     image: ${BUSYBOX}
     command: ["sleep", "3600"]
@@ -623,7 +628,7 @@ services:
 
   it("deploy.replicas and scale make that many containers, numbered from 1", async () => {
     const { stdout } = await execa("docker", ["ps", "--format", "{{.Names}}", "--filter", `label=com.docker.compose.project=${project}`]);
-    expect(stdout.split("\n").sort()).toEqual([`${project}-db-1`, `${project}-db-2`, `${project}-my-name`, `${project}-web-1`, `${project}-web-2`, `${project}-web-3`]);
+    expect(stdout.split("\n").sort()).toEqual([`${project}-db-1`, `${project}-db-2`, `${project}-my-name`, `${project}-unmasked-1`, `${project}-web-1`, `${project}-web-2`, `${project}-web-3`]);
   });
 
   it("deploy.resources limits and reservations, deploy.restart_policy", async () => {
@@ -637,6 +642,14 @@ services:
     expect(c.Name).toBe(`/${project}-my-name`);
     expect(c.HostConfig.RestartPolicy.Name).toBe("unless-stopped");
     expect(c.Config.Labels["com.docker.compose.container-number"]).toBe("1");
+  });
+
+  it("security_opt systempaths=unconfined: no masked or read-only /proc paths", async () => {
+    const c = await inspect(`${project}-unmasked-1`);
+    expect(c.HostConfig.SecurityOpt ?? []).not.toContain("systempaths=unconfined");
+    expect([c.HostConfig.MaskedPaths, c.HostConfig.ReadonlyPaths]).toEqual([[], []]);
+    // A masked /proc/kcore would be bind-mounted over with /dev/null.
+    expect((await inside(`${project}-unmasked-1`, "grep -c ' /proc/kcore ' /proc/mounts || true")).out).toBe("0");
   });
 
   it("read_only", async () => {
