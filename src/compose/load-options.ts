@@ -25,6 +25,11 @@ export interface LoadOptions {
   projectDirectory?: string;
   /** `--env-file`, repeatable. Empty: COMPOSE_ENV_FILES, else `.env` in the project directory. */
   envFiles?: string[];
+  /**
+   * The env files are exactly `envFiles`, even none: no COMPOSE_ENV_FILES, no default `.env`.
+   * For an included project, whose env files `include` has already chosen.
+   */
+  exactEnvFiles?: boolean;
   /** `--profile`, repeatable. Empty: COMPOSE_PROFILES. */
   profiles?: string[];
   /** Services named on the command line: their profiles are enabled. */

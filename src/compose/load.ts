@@ -116,7 +116,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
   let envRequired = true;
   // --env-file paths start from the working directory, after `~` is expanded (as compose does).
   const expandUser = (p: string): string => (p === "~" ? opts.homeDir : p.startsWith("~/") ? path.join(opts.homeDir, p.slice(2)) : p);
-  if (opts.envFiles && opts.envFiles.length > 0) envFiles = opts.envFiles.map((f) => resolveCwd(expandUser(f)));
+  if (opts.exactEnvFiles || (opts.envFiles && opts.envFiles.length > 0)) envFiles = (opts.envFiles ?? []).map((f) => resolveCwd(expandUser(f)));
   else if (shell.COMPOSE_ENV_FILES) envFiles = splitList(shell.COMPOSE_ENV_FILES, ",").map(resolveCwd);
   else {
     // compose reads the default `.env` twice: first from the directory it knows before discovery
@@ -180,6 +180,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
       projectDirectory: req.projectDirectory,
       files: req.files,
       envFiles: req.envFiles,
+      exactEnvFiles: true,
       // The included project sees the parent's whole environment (which wins over its own env files).
       env: environment,
       projectName,

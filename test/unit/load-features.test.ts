@@ -356,3 +356,14 @@ describe("the second .env (the project directory's)", () => {
     expect(r.project!.name).toBe("from-parent-env");
   });
 });
+
+describe("include and the including project's env-file settings", () => {
+  test("COMPOSE_ENV_FILES applies to the including project only; the included one still sees the values", () => {
+    const r = load(
+      { "/p/compose.yaml": "include: [lib/c.yml]\nservices:\n  web: {image: \"x:${A}\"}\n", "/p/one.env": "A=1\n", "/p/lib/c.yml": "services:\n  db: {image: \"y:${A}\"}\n" },
+      { env: { COMPOSE_ENV_FILES: "one.env" } },
+    );
+    expect(where(r.diagnostics)).toEqual([]);
+    expect(r.project!.services.db!.image).toBe("y:1");
+  });
+});
