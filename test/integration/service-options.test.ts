@@ -224,6 +224,62 @@ services:
   });
 });
 
+describe.skipIf(!engine)("service options: cpu, memory, namespaces and other HostConfig fields", () => {
+  const project = uniqueProject("opts-more");
+  const name = `${project}-more-1`;
+  let c: Inspect;
+
+  beforeAll(async () => {
+    const dir = writeProject({
+      "compose.yaml": `
+services:
+  more:
+    image: ${BUSYBOX}
+    command: ["sleep", "3600"]
+    stop_grace_period: 1s
+    uts: host
+    userns_mode: host
+    cgroup: private
+    runtime: runc
+    cpu_shares: 512
+    cpu_period: 100000
+    cpu_quota: 50000
+    cpuset: "0"
+    mem_limit: 64m
+    memswap_limit: 128m
+    mem_swappiness: 10
+    oom_kill_disable: true
+    device_cgroup_rules: ["c 1:3 mr"]
+    mac_address: "02:42:ac:11:65:43"
+`,
+    });
+    expectOk(await runMoor(["-p", project, "up", "-d"], { cwd: dir }));
+    c = await inspect(name);
+  });
+  afterAll(() => engine && cleanupProject(engine, project));
+
+  it("cpu shares, period, quota, cpuset", () => {
+    const h = c.HostConfig;
+    expect([h.CpuShares, h.CpuPeriod, h.CpuQuota, h.CpusetCpus]).toEqual([512, 100000, 50000, "0"]);
+  });
+
+  it("memswap_limit, mem_swappiness, oom_kill_disable", () => {
+    const h = c.HostConfig;
+    expect([h.Memory, h.MemorySwap, h.MemorySwappiness, h.OomKillDisable]).toEqual([64 * 1024 * 1024, 128 * 1024 * 1024, 10, true]);
+  });
+
+  it("uts host shares the host name; userns_mode, cgroup, runtime, device_cgroup_rules", async () => {
+    const h = c.HostConfig;
+    expect([h.UTSMode, h.UsernsMode, h.CgroupnsMode, h.Runtime, h.DeviceCgroupRules]).toEqual(["host", "host", "private", "runc", ["c 1:3 mr"]]);
+    expect((await inside(name, "hostname")).out).toBe(os.hostname());
+  });
+
+  it("mac_address on the primary endpoint (API 1.41: the container-wide field)", () => {
+    expect(c.Config.MacAddress).toBe("02:42:ac:11:65:43");
+    expect(c.NetworkSettings.Networks[`${project}_default`].MacAddress).toBe("02:42:ac:11:65:43");
+  });
+});
+
 describe.skipIf(!engine)("service options: volumes and mounts", () => {
   const project = uniqueProject("opts-vol");
   const name = `${project}-vol-1`;
