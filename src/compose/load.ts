@@ -285,10 +285,12 @@ export function loadProject(opts: LoadOptions): LoadResult {
     });
   }
 
-  if ("version" in mergedObj) {
+  // compose warns once per file that sets `version`, naming that file.
+  for (const doc of mainDocs) {
+    if (!Object.prototype.hasOwnProperty.call(doc.data, "version")) continue;
     bag.warn("compose.version-obsolete", "the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion", {
       path: ["version"],
-      location: makeLocator(mainDocs)(["version"]),
+      location: makeLocator([doc])(["version"]),
     });
   }
 

@@ -367,3 +367,10 @@ describe("include and the including project's env-file settings", () => {
     expect(r.project!.services.db!.image).toBe("y:1");
   });
 });
+
+describe("the obsolete version attribute", () => {
+  test("one warning per file that sets it, at its key", () => {
+    const r = load({ "/p/a.yml": "version: '3'\nservices:\n  web: {image: x}\n", "/p/b.yml": "services:\n  web: {image: y}\nversion: '3.8'\n" }, { files: ["a.yml", "b.yml"] });
+    expect(where(r.diagnostics, "warning")).toEqual(["/p/a.yml:1:1 version: compose.version-obsolete", "/p/b.yml:3:1 version: compose.version-obsolete"]);
+  });
+});
