@@ -30,6 +30,8 @@ export interface LoadOptions {
    * For an included project, whose env files `include` has already chosen.
    */
   exactEnvFiles?: boolean;
+  /** Variables already warned about as unset (shared with included projects: one warning per variable). */
+  warnedUnset?: Set<string>;
   /** `--profile`, repeatable. Empty: COMPOSE_PROFILES. */
   profiles?: string[];
   /** Services named on the command line: their profiles are enabled. */

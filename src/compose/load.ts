@@ -101,7 +101,7 @@ function processDocuments(docs: ParsedDocument[], env: Record<string, string>, o
 /** Loads, validates and normalizes a compose project. Never throws for user errors: see `diagnostics`. */
 export function loadProject(opts: LoadOptions): LoadResult {
   const bag = new DiagnosticBag();
-  const stage: Stage = { docs: [], inputs: new Set(), unset: new Set() };
+  const stage: Stage = { docs: [], inputs: new Set(), unset: opts.warnedUnset ?? new Set() };
   const shell = opts.env;
   const resolveCwd = (p: string): string => path.resolve(opts.workingDir, p);
 
@@ -181,6 +181,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
       files: req.files,
       envFiles: req.envFiles,
       exactEnvFiles: true,
+      warnedUnset: stage.unset,
       // The included project sees the parent's whole environment (which wins over its own env files).
       env: environment,
       projectName,

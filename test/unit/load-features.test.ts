@@ -374,3 +374,10 @@ describe("the obsolete version attribute", () => {
     expect(where(r.diagnostics, "warning")).toEqual(["/p/a.yml:1:1 version: compose.version-obsolete", "/p/b.yml:3:1 version: compose.version-obsolete"]);
   });
 });
+
+describe("unset variables across include", () => {
+  test("a variable unset in both the includer and the included file is warned about once", () => {
+    const r = load({ "/p/compose.yaml": "include: [lib/c.yml]\nservices:\n  web: {image: \"x:${NOPE}\"}\n", "/p/lib/c.yml": "services:\n  db: {image: \"y:${NOPE}\"}\n" });
+    expect(r.diagnostics.filter((d) => d.code === "interpolate.unset")).toHaveLength(1);
+  });
+});
