@@ -317,6 +317,7 @@ services:
       - fixed:/fixed
       - ext:/ext
       - memvol:/mem
+      - bindvol:/bindvol
 volumes:
   named:
     labels: {vol.label: v}
@@ -327,6 +328,11 @@ volumes:
     name: ${external}
   memvol:
     driver_opts: {type: tmpfs, device: tmpfs, o: "size=1m"}
+  bindvol:
+    driver_opts:
+      type: none
+      o: bind
+      device: ${"$"}{ABS_DIR}
 `,
     });
     expectOk(await runMoor(["-p", project, "up", "-d"], { cwd: dir, env: { ABS_DIR: path.join(dir, "data") } }));
@@ -371,6 +377,12 @@ volumes:
   it("volumes with name: and external: true are used under their own names", () => {
     expect(mount("/fixed")).toMatchObject({ Type: "volume", Name: `${project}-fixed-name` });
     expect(mount("/ext")).toMatchObject({ Type: "volume", Name: external });
+  });
+
+  it("driver_opts make a bind-backed local volume: the host directory shows through", async () => {
+    const { stdout } = await execa("docker", ["volume", "inspect", `${project}_bindvol`]);
+    expect(JSON.parse(stdout)[0].Options).toEqual({ type: "none", o: "bind", device: path.join(dir, "data") });
+    expect((await inside(name, "cat /bindvol/hello.txt")).out).toBe("hello from the host");
   });
 
   it("driver_opts make a tmpfs-backed local volume", async () => {
