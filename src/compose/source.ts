@@ -7,7 +7,8 @@ import type { DiagnosticBag, KeyPath, Location } from "./diagnostics.js";
 export const SOURCE_LIMITS = {
   maxBytes: 16 * 1024 * 1024,
   maxDepth: 64,
-  maxAliasCount: 1000,
+  /** Nodes produced by expanding aliases, in one document: generous for real files, fatal to alias bombs. */
+  maxAliasExpansion: 500_000,
 } as const;
 
 /** Where a key and its value stand in one file. */
@@ -19,25 +20,81 @@ export interface PathLocation {
 const SEP = "\u0000";
 export const pathKey = (path: KeyPath): string => path.join(SEP);
 
-/** Locations of every path in one parsed file. */
+/** One node of the position trie: offsets into the text (-1 when absent), children by key. */
+interface Slot {
+  key: number;
+  value: number;
+  loc?: PathLocation;
+  children?: Map<string | number, Slot>;
+}
+
+/**
+ * Locations of every path in one parsed file. Stored as a trie of text offsets and turned into
+ * line:col only when asked: a big file has hundreds of thousands of paths and few are ever shown.
+ */
 export class PositionIndex {
-  private readonly map = new Map<string, PathLocation>();
-  constructor(readonly file: string) {}
+  private readonly root: Slot = { key: -1, value: -1 };
+  constructor(
+    readonly file: string,
+    private readonly toLocation: (offset: number) => Location = () => ({ file, line: 1, col: 1 }),
+  ) {}
+
+  /** The slot for a child key, created when missing (the walker's fast path). */
+  child(parent: Slot | undefined, key: string | number): Slot {
+    const p = parent ?? this.root;
+    p.children ??= new Map();
+    let c = p.children.get(key);
+    if (!c) {
+      c = { key: -1, value: -1 };
+      p.children.set(key, c);
+    }
+    return c;
+  }
+
+  get rootSlot(): Slot {
+    return this.root;
+  }
+
   set(path: KeyPath, loc: PathLocation): void {
-    this.map.set(pathKey(path), loc);
+    let slot = this.root;
+    for (const k of path) slot = this.child(slot, k);
+    slot.loc = loc;
   }
+
+  private find(path: KeyPath, nearest: boolean): Slot | undefined {
+    let slot: Slot | undefined = this.root;
+    let best: Slot | undefined = this.has(this.root) ? this.root : undefined;
+    for (const k of path) {
+      slot = slot.children?.get(k);
+      if (!slot) return nearest ? best : undefined;
+      if (this.has(slot)) best = slot;
+    }
+    return nearest ? best : this.has(slot) ? slot : undefined;
+  }
+
+  private has(slot: Slot): boolean {
+    return slot.loc !== undefined || slot.value >= 0;
+  }
+
+  private locationOf(slot: Slot): PathLocation {
+    if (slot.loc) return slot.loc;
+    const value = this.toLocation(slot.value);
+    return slot.key >= 0 ? { key: this.toLocation(slot.key), value } : { value };
+  }
+
   get(path: KeyPath): PathLocation | undefined {
-    return this.map.get(pathKey(path));
+    const slot = this.find(path, false);
+    return slot ? this.locationOf(slot) : undefined;
   }
+
   /** The location of the path, or of its nearest ancestor that has one. */
   nearest(path: KeyPath): PathLocation | undefined {
-    for (let n = path.length; n >= 0; n--) {
-      const hit = this.map.get(pathKey(path.slice(0, n)));
-      if (hit) return hit;
-    }
-    return undefined;
+    const slot = this.find(path, true);
+    return slot ? this.locationOf(slot) : undefined;
   }
 }
+
+type SlotRef = ReturnType<PositionIndex["child"]>;
 
 /** One YAML document of a compose file, as data plus positions plus the `!reset`/`!override` marks. */
 export interface ParsedDocument {
@@ -87,9 +144,9 @@ export function parseComposeYaml(file: string, text: string, bag: DiagnosticBag)
     }
     if (!ok) continue;
     if (doc.contents === null && out.length > 0) continue; // a trailing `---`
-    const parsed: ParsedDocument = { file, data: undefined, positions: new PositionIndex(file), resets: [], overrides: [] };
+    const parsed: ParsedDocument = { file, data: undefined, positions: new PositionIndex(file, locate), resets: [], overrides: [] };
     const walker = new Walker(doc, parsed, bag, locate);
-    parsed.data = walker.value(doc.contents as YamlNode | null, [], 0, undefined);
+    parsed.data = walker.value(doc.contents as YamlNode | null, [], 0, -1, parsed.positions.rootSlot);
     out.push(parsed);
   }
   return out;
@@ -101,7 +158,11 @@ function yamlMessage(message: string): string {
 }
 
 class Walker {
-  private aliases = 0;
+  /** Nodes produced while expanding aliases; past the limit the document is refused. */
+  private expanded = 0;
+  private aliasDepth = 0;
+  private refused = false;
+  private readonly anchors = new Map<string, YamlNode>();
   constructor(
     private readonly doc: Document.Parsed,
     private readonly out: ParsedDocument,
@@ -109,9 +170,11 @@ class Walker {
     private readonly locate: (offset: number | undefined) => Location,
   ) {}
 
-  value(node: YamlNode | null | undefined, path: KeyPath, depth: number, keyLoc: Location | undefined): unknown {
+  /** Converts a node to plain data, recording the key and value offsets of `path` in `slot`. */
+  value(node: YamlNode | null | undefined, path: KeyPath, depth: number, keyOffset: number, slot: SlotRef): unknown {
+    if (keyOffset >= 0) slot.key = keyOffset;
     if (node === null || node === undefined) {
-      this.out.positions.set(path, { key: keyLoc, value: keyLoc ?? { file: this.out.file, line: 1, col: 1 } });
+      if (slot.value < 0) slot.value = Math.max(keyOffset, 0);
       return null;
     }
     if (depth > SOURCE_LIMITS.maxDepth) {
@@ -121,8 +184,20 @@ class Walker {
       });
       return null;
     }
-    const here = this.locate(node.range?.[0]);
-    this.out.positions.set(path, { key: keyLoc, value: here });
+    if (this.refused) return null;
+    if (this.aliasDepth > 0 && ++this.expanded > SOURCE_LIMITS.maxAliasExpansion) {
+      this.refused = true;
+      this.bag.error("yaml.alias-limit", `aliases expand to more than ${SOURCE_LIMITS.maxAliasExpansion} values: refusing a possible alias bomb`, {
+        path,
+        location: this.locate(node.range?.[0]),
+        hint: "reduce nested aliases (`*name`) or write the values out",
+      });
+      return null;
+    }
+    // An alias's own position wins over its target's: errors point where the value was used.
+    if (this.aliasDepth === 0 || slot.value < 0) slot.value = node.range?.[0] ?? 0;
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) this.anchors.set(anchor, node);
     const tag = (node as { tag?: string }).tag;
     if (tag === "!reset") {
       this.out.resets.push(path);
@@ -130,12 +205,15 @@ class Walker {
     }
     if (tag === "!override") this.out.overrides.push(path);
     if (isAlias(node)) {
-      if (++this.aliases > SOURCE_LIMITS.maxAliasCount) {
-        this.bag.error("yaml.alias-limit", `more than ${SOURCE_LIMITS.maxAliasCount} aliases: refusing a possible alias bomb`, { path, location: here });
-        return null;
+      // Alias.resolve searches the whole document each time (quadratic on big files); anchors
+      // always come before their aliases, so the ones seen so far are enough.
+      const target = this.anchors.get(node.source) ?? node.resolve(this.doc);
+      this.aliasDepth++;
+      try {
+        return this.value(target as YamlNode | undefined, path, depth + 1, -1, slot);
+      } finally {
+        this.aliasDepth--;
       }
-      const target = node.resolve(this.doc);
-      return this.value(target as YamlNode | undefined, path, depth + 1, keyLoc);
     }
     if (isScalar(node)) {
       // compose's YAML reader takes a plain 0-prefixed integer as octal (file modes like 0444).
@@ -145,10 +223,12 @@ class Walker {
       }
       return node.value;
     }
+    const positions = this.out.positions;
     if (isSeq(node)) {
       const arr: unknown[] = [];
       for (const item of node.items) {
-        const v = this.value(item as YamlNode, [...path, arr.length], depth + 1, undefined);
+        const i = arr.length;
+        const v = this.value(item as YamlNode, [...path, i], depth + 1, -1, positions.child(slot, i));
         if (v !== RESET) arr.push(v);
       }
       return arr;
@@ -160,27 +240,34 @@ class Walker {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as YamlNode | null;
         if (isScalar(keyNode) && (typeof keyNode.value === "symbol" || (keyNode.value === "<<" && keyNode.type === "PLAIN"))) {
-          merged.push(this.value(pair.value as YamlNode, path, depth + 1, undefined));
+          this.aliasDepth++;
+          try {
+            merged.push(this.value(pair.value as YamlNode, path, depth + 1, -1, slot));
+          } finally {
+            this.aliasDepth--;
+          }
           continue;
         }
         const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-        const v = this.value(pair.value as YamlNode | null, [...path, key], depth + 1, this.locate(keyNode?.range?.[0]));
-        // defineProperty: a YAML key "__proto__" must stay a key, not replace the prototype.
-        if (v !== RESET) Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+        const v = this.value(pair.value as YamlNode | null, [...path, key], depth + 1, keyNode?.range?.[0] ?? 0, positions.child(slot, key));
+        if (v !== RESET) setOwn(obj, key, v);
       }
       // YAML merge keys: explicit keys win over merged ones; earlier merge sources win over later.
       for (const source of merged.flatMap((m) => (Array.isArray(m) ? m : [m]))) {
         if (source && typeof source === "object" && !Array.isArray(source)) {
-          for (const [k, v] of Object.entries(source)) {
-            if (!Object.hasOwn(obj, k)) Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
-          }
+          for (const [k, v] of Object.entries(source)) if (!Object.hasOwn(obj, k)) setOwn(obj, k, v);
         }
       }
-      this.out.positions.set(path, { key: keyLoc, value: here });
       return obj;
     }
     return null;
   }
+}
+
+/** Sets a key as data; "__proto__" must stay a key, not replace the object's prototype. */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 /** Marks a value tagged `!reset` while walking; never left in returned data. */
