@@ -27,7 +27,13 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   program.exitOverride();
 
-  const global = (): GlobalOptions => program.opts<GlobalOptions>();
+  // docker compose's global flags are persistent: `moor config -f x` works like `moor -f x config`.
+  // Each command gets them too (unless it has a flag of that name); the action's command wins.
+  let current: Command | undefined;
+  program.hook("preAction", (_root, actionCommand) => {
+    current = actionCommand;
+  });
+  const global = (): GlobalOptions => mergeGlobal(program.opts<GlobalOptions>(), current?.opts<GlobalOptions>() ?? {});
 
   program
     .command("config")
@@ -165,7 +171,42 @@ export function buildProgram(): Command {
       else process.stdout.write(`moor version ${MOOR_VERSION}\n`);
     });
 
+  for (const cmd of program.commands) addGlobalFlags(cmd);
   return program;
+}
+
+const GLOBAL_FLAGS: [string, string, boolean][] = [
+  ["-f, --file <file>", "compose configuration files (repeatable; - for standard input)", true],
+  ["-p, --project-name <name>", "project name", false],
+  ["--project-directory <dir>", "alternate working directory", false],
+  ["--env-file <file>", "environment files (repeatable)", true],
+  ["--profile <profile>", "profiles to enable (repeatable)", true],
+  ["--parallel <n>", "maximum parallel engine calls", false],
+  ["--progress <type>", "progress output: auto, tty, plain, json, quiet", false],
+  ["--ansi <when>", "control characters: never, always, auto", false],
+  ["--dry-run", "show what would change, change nothing", false],
+];
+
+/** Adds the global flags a command does not define itself, hidden from its help. */
+function addGlobalFlags(cmd: Command): void {
+  const taken = new Set(cmd.options.flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined)));
+  for (const [flags, description, repeatable] of GLOBAL_FLAGS) {
+    const option = new Option(flags, description).hideHelp();
+    if (taken.has(option.long ?? "") || (option.short !== undefined && taken.has(option.short))) continue;
+    cmd.addOption(repeatable ? option.argParser(collect) : option);
+  }
+}
+
+/** Global flags given before the command, then after it: repeatable ones add up, others are replaced. */
+export function mergeGlobal(before: GlobalOptions, after: GlobalOptions): GlobalOptions {
+  const out: GlobalOptions = { ...before };
+  for (const key of ["file", "envFile", "profile"] as const) {
+    if (after[key]) out[key] = [...(before[key] ?? []), ...after[key]!];
+  }
+  for (const key of ["projectName", "projectDirectory", "parallel", "progress", "ansi", "dryRun"] as const) {
+    if (after[key] !== undefined) (out as Record<string, unknown>)[key] = after[key];
+  }
+  return out;
 }
 
 /** Runs the CLI and returns the exit code; errors are printed once, here. */
