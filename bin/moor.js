@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
+// `node --` ends node's own options: Node 20 would otherwise take `--env-file` for itself.
 // `moor --version` answers before any module loads: it is typed often and must feel instant.
 import { createRequire } from "node:module";
 

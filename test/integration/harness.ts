@@ -114,7 +114,8 @@ export async function runMoor(
   if (!fs.existsSync(path.join(repoRoot, "dist", "cli", "main.js"))) {
     throw new Error("dist/cli/main.js is missing: run `npm run build` before the integration tests");
   }
-  const result = await execa(process.execPath, [bin, ...args], {
+  // "--": Node 20 would take a later `--env-file` for itself, as the bin shebang also guards.
+  const result = await execa(process.execPath, ["--", bin, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { ...opts.env, NO_COLOR: "1" },
     extendEnv: true,

@@ -16,7 +16,7 @@ const invalid = path.join(fixtures, "invalid");
 /** Runs moor in `cwd` with a clean environment (no COMPOSE_* from the caller's shell). */
 async function moor(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}) {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: os.homedir(), NO_COLOR: "1", ...opts.env };
-  const r = await execa("node", [bin, ...args], { cwd: opts.cwd ?? app, env, extendEnv: false, reject: false, stripFinalNewline: false, input: opts.input ?? "" });
+  const r = await execa("node", ["--", bin, ...args], { cwd: opts.cwd ?? app, env, extendEnv: false, reject: false, stripFinalNewline: false, input: opts.input ?? "" });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
