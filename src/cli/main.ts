@@ -11,7 +11,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function buildProgram(): Command {
   const program = new Command("moor")
     .description("Compose-first multi-container orchestrator: runs compose files on Docker, with a plan you can read first.")
-    .version(MOOR_VERSION, "-v, --version", "print the version and exit")
+    .version(`moor version ${MOOR_VERSION}`, "-v, --version", "print the version and exit")
     .option("-f, --file <file>", "compose configuration files (repeatable; - for standard input)", collect)
     .option("-p, --project-name <name>", "project name")
     .option("--project-directory <dir>", "alternate working directory (default: the directory of the first compose file)")

@@ -211,10 +211,14 @@ describe("moor config on an invalid project", () => {
 });
 
 describe("the command line itself", () => {
-  test("moor --version prints the package version and exits 0", async () => {
+  test("moor --version and moor version print the same line and exit 0 (as compose's do)", async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
-    const r = await moor(["--version"]);
-    expect([r.code, r.stdout, r.stderr]).toEqual([0, `${pkg.version}\n`, ""]);
+    for (const args of [["--version"], ["version"], ["-v"]]) {
+      const r = await moor(args);
+      expect([r.code, r.stdout, r.stderr]).toEqual([0, `moor version ${pkg.version}\n`, ""]);
+    }
+    const short = await moor(["version", "--short"]);
+    expect(short.stdout).toBe(`${pkg.version}\n`);
   });
 
   test("an unknown flag exits 1 with a message naming it (compose: `unknown flag: --frob`, exit 1)", async () => {
