@@ -27,7 +27,8 @@ fs.copyFileSync(path.join(REPO_DIR, "package.json"), path.join(root, "package.js
 const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_DIR, encoding: "utf8" }).stdout.trim();
 const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no", "--", "src", "schemas", "scripts"], { cwd: REPO_DIR, encoding: "utf8" }).stdout.trim() !== "";
 fs.writeFileSync(path.join(root, "BUILD-INFO.json"), `${JSON.stringify({ commit: head, uncommittedChanges: dirty, builtAt: new Date().toISOString(), tscStatus: r.status })}\n`);
-fs.writeFileSync(path.join(root, "bin/moor.js"), '#!/usr/bin/env node\nimport "../dist/cli/main.js";\n');
+// The repository's own launcher (it may answer some commands before loading dist/).
+fs.copyFileSync(path.join(REPO_DIR, "bin/moor.js"), path.join(root, "bin/moor.js"));
 if (r.status !== 0 || s.status !== 0) {
   console.error(`snapshot-build: tsc exited ${r.status}, build-schema ${s.status}; the snapshot in ${root} may be incomplete`);
   process.exitCode = 1;
