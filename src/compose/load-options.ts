@@ -63,6 +63,8 @@ export interface LoadResult {
   workingDir: string;
   /** The variables used for interpolation, after `.env` and `--env-file` (shell wins). */
   environment: Record<string, string>;
+  /** The env files that were read, absolute, in order (`com.docker.compose.project.environment_file`). */
+  envFiles: string[];
   /** The merged document before normalization (`config --no-normalize`, `include`). */
   raw?: unknown;
   /** The project name as resolved (-p > COMPOSE_PROJECT_NAME > name: > directory). */

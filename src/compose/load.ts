@@ -147,6 +147,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
     const vars = parseDotenv(secondDotEnv, text, (name) => environment[name], bag);
     for (const [k, v] of Object.entries(vars)) if (!(k in environment)) environment[k] = v;
     stage.inputs.add(secondDotEnv);
+    envFiles.push(secondDotEnv);
   }
   const configFiles = discovered.files.map((f) => (f === "-" ? "-" : path.resolve(opts.workingDir, f)));
   const empty = (): LoadResult => ({
@@ -155,6 +156,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
     inputFiles: [...stage.inputs],
     workingDir,
     environment,
+    envFiles,
   });
   if (configFiles.length === 0) return empty();
 

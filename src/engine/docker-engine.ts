@@ -557,8 +557,10 @@ export class DockerEngine implements Engine {
     };
   }
 
-  async putArchive(id: string, dir: string, tar: Readable | Buffer): Promise<void> {
-    await this.request("containers.putArchive", { method: "PUT", path: `/containers/${enc(id)}/archive`, query: { path: dir }, file: tar });
+  async putArchive(id: string, dir: string, tar: Readable | Buffer, opts: { copyUIDGID?: boolean } = {}): Promise<void> {
+    const query: Record<string, string | boolean> = { path: dir };
+    if (opts.copyUIDGID) query.copyUIDGID = true;
+    await this.request("containers.putArchive", { method: "PUT", path: `/containers/${enc(id)}/archive`, query, file: tar });
   }
 
   async getArchive(id: string, path: string): Promise<{ tar: Readable; stat: ArchiveStat | undefined }> {

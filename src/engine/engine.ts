@@ -234,7 +234,8 @@ export interface Engine {
   logs(id: string, opts?: LogsOptions): AsyncIterable<LogLine>;
   exec(id: string, opts: ExecOptions): Promise<ExecResult>;
   /** Extracts a tar into the container at `dir` (which must exist). */
-  putArchive(id: string, dir: string, tar: Readable | Buffer): Promise<void>;
+  /** `copyUIDGID`: keep the tar's owners instead of the container's root (compose sets it when uid/gid are given). */
+  putArchive(id: string, dir: string, tar: Readable | Buffer, opts?: { copyUIDGID?: boolean }): Promise<void>;
   /** A tar of `path` in the container, and what `path` is. */
   getArchive(id: string, path: string): Promise<{ tar: Readable; stat: ArchiveStat | undefined }>;
   events(opts?: EventsOptions): AsyncIterable<EngineEvent>;

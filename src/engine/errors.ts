@@ -235,7 +235,9 @@ export function translateEngineError(err: unknown, operation: string, endpoint: 
         status,
         engineMessage,
         cause: err,
-        expected: status >= 400 && status < 500,
+        // The engine refusing (a 500 with its reason: a privileged container in a sandbox, a port
+        // already taken) is something the user can act on, not a moor bug: print it plainly.
+        expected: status >= 400,
       });
   }
 }

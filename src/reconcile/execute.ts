@@ -1,14 +1,15 @@
 // Walks a Plan against the engine: one engine call per action, in dependency order, with bounded
 // parallelism, reporting every state change as an event. All decisions were made by the planner;
 // what is left here is the I/O and the waiting (health, completion) that only the engine can answer.
-import type { Project, ServiceConfig } from "../compose/types.js";
+import type { Project, ServiceConfig, ServiceHook } from "../compose/types.js";
 import type { Engine, NetworkCreateRequest } from "../engine/engine.js";
 import { LABELS } from "../engine/types.js";
-import { containerName, containerSpec, networkLabels, volumeLabels, type ContainerCreateSpec, type MountSpec } from "./container-spec.js";
+import { containerName, containerSpec, fileInjections, networkLabels, volumeLabels, type ContainerCreateSpec, type FileInjection, type MountSpec } from "./container-spec.js";
 import type { EventSink, MoorEvent, ResourceKind, ResourceStatus } from "./events.js";
 import type { ObservedState } from "./observed-state.js";
 import type { ContainerRef, Plan, PlanAction } from "./plan-types.js";
 import { runDag } from "./run-dag.js";
+import tarStream from "tar-stream";
 
 /** What the executor needs from an engine: a narrow slice of the Engine port. */
 export type ExecutorEngine = Pick<
@@ -30,6 +31,8 @@ export type ExecutorEngine = Pick<
   | "listContainers"
   | "inspectContainer"
   | "inspectImage"
+  | "exec"
+  | "putArchive"
 >;
 
 export interface ExecuteContext {
@@ -49,6 +52,8 @@ export interface ExecuteContext {
   sleep?: (ms: number) => Promise<void>;
   noCache?: boolean;
   buildArgs?: Record<string, string>;
+  /** The project's environment (shell and .env): `environment:` secrets and DOCKER_DEFAULT_PLATFORM. */
+  environment?: Readonly<Record<string, string>>;
 }
 
 /** A dependency that exited or turned unhealthy: an expected failure with the reason, not a hang. */
@@ -186,22 +191,29 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
           imageId: image?.id,
           replaces: a.replaces,
           name: a.name,
+          defaultPlatform: ctx.environment?.DOCKER_DEFAULT_PLATFORM,
         });
         if (a.inheritVolumesFrom) inheritAnonymousVolumes(spec, svc, ctx.observed, a.inheritVolumesFrom);
         const id = await engine.createContainer(spec);
         created.set(a.id, id);
-        for (const extra of spec.extraNetworks) await engine.connectNetwork(extra.network, id, extra.endpoint);
+        // Extra networks are joined by the plan's own connect-network actions.
         if (!a.replaces) emit("container", shownName, "Created", true);
         return;
       }
       case "start-container":
         emit("container", a.container.name, "Starting", false);
-        await engine.startContainer(idOf(a.container));
+        const cid = idOf(a.container);
+        const svc = services[a.service];
+        // `environment:`/`content:` secrets and configs have no file to bind: copy them in first.
+        if (svc) for (const file of fileInjections(ctx.project, svc, ctx.environment ?? {}).files) await engine.putArchive(cid, "/", await oneFileTar(file), { copyUIDGID: file.copyUidGid });
+        await engine.startContainer(cid);
+        for (const hook of svc?.post_start ?? []) await runHook(engine, cid, a.service, hook);
         emit("container", a.container.name, "Started", true);
         return;
       case "stop-container": {
         const quiet = partOfRecreate(a.container);
         if (!quiet) emit("container", a.container.name, "Stopping", false);
+        if (a.preStop) for (const hook of services[a.service]?.pre_stop ?? []) await runHook(engine, idOf(a.container), a.service, hook);
         await engine.stopContainer(idOf(a.container), stopTimeout(services[a.service], a.timeout));
         if (!quiet) emit("container", a.container.name, "Stopped", true);
         return;
@@ -218,7 +230,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         if (a.container.kind === "planned" && recreates.has(a.container.action)) emit("container", a.to, "Recreated", true);
         return;
       case "connect-network":
-        await engine.connectNetwork(a.network, idOf(a.container));
+        await engine.connectNetwork(a.network, idOf(a.container), a.endpoint);
         return;
       case "disconnect-network":
         await engine.disconnectNetwork(a.network, idOf(a.container), true);
@@ -234,6 +246,25 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
     (task) => run(task.payload),
     { concurrency: ctx.parallel, signal: ctx.signal },
   );
+}
+
+/** Runs a post_start/pre_stop hook in the container; a non-zero exit fails the action, as in compose. */
+async function runHook(engine: ExecutorEngine, containerId: string, service: string, hook: ServiceHook): Promise<void> {
+  const env = Object.entries(hook.environment ?? {}).map(([k, v]) => (v === null ? k : `${k}=${v}`));
+  const result = await engine.exec(containerId, { cmd: hook.command, user: hook.user, privileged: hook.privileged, workingDir: hook.working_dir, env });
+  if (result.exitCode !== 0) {
+    throw new DependencyFailedError(`${service} hook exited with status ${result.exitCode}`, result.stderr.trim() ? `its output: ${result.stderr.trim().split("\n").slice(-3).join(" / ")}` : undefined);
+  }
+}
+
+/** A tar holding one file at its absolute target, with its mode and owner. */
+async function oneFileTar(file: FileInjection): Promise<Buffer> {
+  const pack = tarStream.pack();
+  pack.entry({ name: file.target.replace(/^\/+/, ""), mode: file.mode, uid: file.uid ?? 0, gid: file.gid ?? 0 }, file.content);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** Seconds in a Go duration string as the normalized project carries them ("1m30s"). */

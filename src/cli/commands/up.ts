@@ -87,6 +87,7 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
   const planOptions = planOptionsFromUp(services, opts);
   const engine = await connectEngine();
   const observed = await observe(engine, project.name);
+  planOptions.environment = result.environment;
   const thePlan = plan(project, observed, planOptions);
   const sink = progressSink(global);
   for (const w of thePlan.warnings) sink({ type: "warning", message: w });
@@ -111,6 +112,8 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
     observed,
     configFiles: result.configFiles,
     workingDir: result.workingDir,
+    environment: result.environment,
+    environmentFiles: result.envFiles,
     version: MOOR_VERSION,
     parallel: parallelism(global),
     onEvent: sink,
