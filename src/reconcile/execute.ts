@@ -200,7 +200,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         if (!a.replaces) emit("container", shownName, "Created", true);
         return;
       }
-      case "start-container":
+      case "start-container": {
         emit("container", a.container.name, "Starting", false);
         const cid = idOf(a.container);
         const svc = services[a.service];
@@ -210,6 +210,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         for (const hook of svc?.post_start ?? []) await runHook(engine, cid, a.service, hook);
         emit("container", a.container.name, "Started", true);
         return;
+      }
       case "stop-container": {
         const quiet = partOfRecreate(a.container);
         if (!quiet) emit("container", a.container.name, "Stopping", false);
