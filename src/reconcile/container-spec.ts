@@ -5,7 +5,7 @@
 import type { DeviceRequest, NetworkConfig, Project, ServiceConfig, ServiceFileReference, ServiceVolumeConfig, VolumeConfig } from "../compose/types.js";
 import { LABELS } from "../engine/types.js";
 import { canonicalJson, networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
-import { MOOR_CONFIG_LABEL } from "./observed-state.js";
+import { MOOR_CONFIG_LABEL, MOOR_HASH_LABEL } from "./observed-state.js";
 
 /** One network endpoint of the create call (`NetworkingConfig.EndpointsConfig[name]`) or of a connect call. */
 export interface EndpointSpec {
@@ -477,7 +477,7 @@ export function networkLabels(projectName: string, key: string, network: Network
     [LABELS.project]: projectName,
     [LABELS.network]: key,
     [LABELS.version]: version,
-    [LABELS.configHash]: networkConfigHash(network),
+    [MOOR_HASH_LABEL]: networkConfigHash(network),
     [MOOR_CONFIG_LABEL]: canonicalJson(networkHashInput(network)),
   };
 }
@@ -489,7 +489,7 @@ export function volumeLabels(projectName: string, key: string, volume: VolumeCon
     [LABELS.project]: projectName,
     [LABELS.volume]: key,
     [LABELS.version]: version,
-    [LABELS.configHash]: volumeConfigHash(volume),
+    [MOOR_HASH_LABEL]: volumeConfigHash(volume),
     [MOOR_CONFIG_LABEL]: canonicalJson(volumeHashInput(volume)),
   };
 }

@@ -7,6 +7,14 @@ import type { ContainerState, ContainerSummary, ImageSummary, NetworkSummary, Vo
 /** The label moor adds beside compose's: the hashed service config, so a recreate can say which fields changed. */
 export const MOOR_CONFIG_LABEL = "dev.moor.config";
 
+/**
+ * Where moor keeps the config hash of the networks and volumes it creates. Not compose's
+ * `com.docker.compose.config-hash`: compose v5 takes any hash it cannot reproduce as a change and
+ * would recreate the network or offer to recreate the volume (losing its data); without a hash
+ * label it leaves them alone. Containers keep compose's label (compose recreates those safely).
+ */
+export const MOOR_HASH_LABEL = "dev.moor.config-hash";
+
 /** One container of the project with its compose labels already parsed. */
 export interface ObservedContainer {
   readonly id: string;

@@ -8,7 +8,7 @@ import { buildProjectGraph, serviceGraph, serviceReferences, volumesFromTarget, 
 import { topologicalOrder } from "../graph/topo-sort.js";
 import { networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
 import { containerName, fileInjections, goDurationToNanos, networksByPriority, projectNetwork, serviceEndpoint, serviceImage } from "./container-spec.js";
-import { MOOR_CONFIG_LABEL } from "./observed-state.js";
+import { MOOR_CONFIG_LABEL, MOOR_HASH_LABEL } from "./observed-state.js";
 import type { ObservedContainer, ObservedState } from "./observed-state.js";
 import { diffConfigs } from "./plan-diff.js";
 import { PlanBuilder } from "./plan-types.js";
@@ -263,7 +263,7 @@ class UpPlanner {
         this.networkNodes.set(key, this.b.add({ kind: "create-network", key, name: cfg.name, config: cfg, cause: `network ${key} does not exist` }));
         continue;
       }
-      const hash = live.labels[LABELS.configHash] ?? "";
+      const hash = live.labels[MOOR_HASH_LABEL] ?? live.labels[LABELS.configHash] ?? "";
       if (hash === "" || hash === networkConfigHash(cfg)) continue;
       const changes = resourceChanges(live.labels, networkHashInput(cfg), () => networkObservableDiff(cfg, live));
       if (changes.length === 0) continue;
@@ -330,7 +330,7 @@ class UpPlanner {
         this.volumeNodes.set(key, this.b.add({ kind: "create-volume", key, name: cfg.name, config: cfg, cause: `volume ${key} was renamed from ${live.name}` }));
         continue;
       }
-      const hash = live.labels[LABELS.configHash] ?? "";
+      const hash = live.labels[MOOR_HASH_LABEL] ?? live.labels[LABELS.configHash] ?? "";
       if (hash === "" || hash === volumeConfigHash(cfg)) continue;
       const changes = resourceChanges(live.labels, volumeHashInput(cfg), () => volumeObservableDiff(cfg, live));
       if (changes.length === 0) continue;

@@ -11,7 +11,7 @@ import type { NetworkConfig, Project, ServiceConfig, VolumeConfig } from "../../
 import type { ContainerState, ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from "../../src/engine/types.js";
 import { LABELS } from "../../src/engine/types.js";
 import { containerSpec, networkLabels, volumeLabels } from "../../src/reconcile/container-spec.js";
-import { MOOR_CONFIG_LABEL, observedStateFrom } from "../../src/reconcile/observed-state.js";
+import { MOOR_CONFIG_LABEL, MOOR_HASH_LABEL, observedStateFrom } from "../../src/reconcile/observed-state.js";
 import { plan, planDown, planToString } from "../../src/reconcile/plan.js";
 import type { DownOptions, Plan, PlanOptions } from "../../src/reconcile/plan.js";
 
@@ -78,6 +78,7 @@ function net(project: Project, key: string, cfg: NetworkConfig = project.network
   let labels = networkLabels(project.name, key, cfg, "0.1.0");
   if (by === "compose") {
     delete labels[MOOR_CONFIG_LABEL];
+    delete labels[MOOR_HASH_LABEL];
     labels[LABELS.configHash] = hex(`compose network ${key}`);
   }
   if (by === "nobody") labels = {};
@@ -88,6 +89,7 @@ function vol(project: Project, key: string, cfg: VolumeConfig = project.volumes?
   let labels = volumeLabels(project.name, key, cfg, "0.1.0");
   if (by === "compose") {
     delete labels[MOOR_CONFIG_LABEL];
+    delete labels[MOOR_HASH_LABEL];
     labels[LABELS.configHash] = hex(`compose volume ${key}`);
   }
   if (by === "nobody") labels = {};
