@@ -3,18 +3,13 @@
 // name it needs (networks, volumes, containers of other services) is derived from the Project, so
 // the executor only adds the engine calls.
 import type { DeviceRequest, NetworkConfig, Project, ServiceConfig, ServiceFileReference, ServiceVolumeConfig, VolumeConfig } from "../compose/types.js";
+import type { EndpointConfig } from "../engine/engine.js";
 import { LABELS } from "../engine/types.js";
 import { canonicalJson, networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
 import { MOOR_CONFIG_LABEL, MOOR_HASH_LABEL } from "./observed-state.js";
 
 /** One network endpoint of the create call (`NetworkingConfig.EndpointsConfig[name]`) or of a connect call. */
-export interface EndpointSpec {
-  Aliases?: string[];
-  Links?: string[];
-  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] };
-  MacAddress?: string;
-  DriverOpts?: Record<string, string>;
-}
+export type EndpointSpec = EndpointConfig;
 
 export interface MountSpec {
   Type: "bind" | "volume" | "tmpfs" | "npipe" | "image";
