@@ -6,7 +6,7 @@ import type { Engine } from "../engine/engine.js";
 import type { ContainerSummary } from "../engine/types.js";
 import { LABELS } from "../engine/types.js";
 import { LogPrefixer } from "../ui/log-lines.js";
-import { logName, streamContainer } from "./follow-logs.js";
+import { LogCursor, logName, streamContainer } from "./follow-logs.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { UpOptions } from "./commands/up.js";
 
@@ -49,9 +49,11 @@ export async function attachAndFollow(engine: Engine, project: Project, services
 
   const abortOnExit = opts.abortOnContainerExit || opts.abortOnContainerFailure || opts.exitCodeFrom !== undefined;
   let decided = false;
+  // A restarting container's stream is opened again; the cursor keeps it from printing a line twice.
+  const cursor = new LogCursor();
   const followOne = async (c: ContainerSummary): Promise<void> => {
     for (let from: number | undefined = since; ; from = Math.floor(Date.now() / 1000)) {
-      await streamContainer(engine, c, prefixer, { follow: true, color: false, prefix: true, out: process.stdout, signal: stopping.signal, timestamps: opts.timestamps }, from).catch(() => undefined);
+      await streamContainer(engine, c, prefixer, { follow: true, color: false, prefix: true, out: process.stdout, signal: stopping.signal, timestamps: opts.timestamps }, from, cursor).catch(() => undefined);
       const info = await engine.inspectContainer(c.id).catch(() => undefined);
       if (!info) return;
       if (info.state.running || info.state.restarting) {

@@ -46,7 +46,7 @@ export async function logsCommand(global: GlobalOptions, services: string[], opt
         signal: abort.signal,
         out: process.stdout,
       },
-      opts.follow ? { project: name, services } : undefined,
+      opts.follow ? { project: name, services, index: opts.index } : undefined,
     );
   } finally {
     process.removeListener("SIGINT", onSigint);
