@@ -15,8 +15,12 @@ const KIND_WORD: Record<string, string> = {
 /** Formats one event as a plain line, or undefined for events plain output leaves out. */
 export function plainLine(event: MoorEvent): string | undefined {
   switch (event.type) {
-    case "resource":
-      return ` ${KIND_WORD[event.kind] ?? event.kind} ${event.name}  ${event.status}${event.detail ? ` ${event.detail}` : ""}`;
+    case "resource": {
+      // compose names a volume it creates quoted (Volume "demo_data"  Created), and every other one bare.
+      const quoted = event.kind === "volume" && (event.status === "Creating" || event.status === "Created");
+      const name = quoted ? JSON.stringify(event.name) : event.name;
+      return ` ${KIND_WORD[event.kind] ?? event.kind} ${name}  ${event.status}${event.detail ? ` ${event.detail}` : ""}`;
+    }
     case "warning":
       return `WARN ${event.message}`;
     case "info":

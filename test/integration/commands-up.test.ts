@@ -301,6 +301,7 @@ volumes:
 `);
     const up = await moorOk(dir, name, ["up", "-d", "--wait"]);
     expect(up.stderr).toContain(`Container ${name}-migrate-1  Exited`);
+    expect(up.stderr).toContain(` Volume "${name}_shared"  Created`);
     const state = await containers(name);
     expect(state.get(`${name}-migrate-1`)?.state).toBe("exited");
     expect(state.get(`${name}-app-1`)?.state).toBe("running");
