@@ -173,3 +173,26 @@ describe.skipIf(!engine)("moor ps and moor logs on a real engine", () => {
     expect(out).not.toContain("web-2");
   });
 });
+
+describe("commands that need no engine", () => {
+  it("`moor --version`, `moor version` and `moor config` never load dockerode, ink or react", async () => {
+    // A module hook that fails any import of the engine client or the terminal UI.
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "moor-no-engine-"));
+    const hooks = path.join(own, "deny-hooks.mjs");
+    const register = path.join(own, "deny-register.mjs");
+    fs.writeFileSync(
+      hooks,
+      `export async function resolve(specifier, context, next) {\n  if (["dockerode", "ink", "react"].includes(specifier)) throw new Error("loaded " + specifier);\n  return next(specifier, context);\n}\n`,
+    );
+    fs.writeFileSync(register, `import { register } from "node:module";\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
+    const cwd = path.join(repoRoot, "examples", "flask-redis");
+    const run = (args: string[]) => execa(process.execPath, ["--import", register, path.join(repoRoot, "bin", "moor.js"), ...args], { cwd, reject: false });
+    for (const args of [["--version"], ["version"], ["config", "--services"], ["config"]]) {
+      const r = await run(args);
+      expect({ args, code: r.exitCode, stderr: String(r.stderr) }).toEqual({ args, code: 0, stderr: "" });
+    }
+    // The hook does bite: a command that talks to the engine fails under it.
+    expect((await run(["ps"])).stderr).toContain("loaded dockerode");
+    fs.rmSync(own, { recursive: true, force: true });
+  });
+});
