@@ -9,9 +9,10 @@ import { LogPrefixer } from "../ui/log-lines.js";
 import { LogCursor, logName, streamContainer } from "./follow-logs.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { UpOptions } from "./commands/up.js";
+import type { EventSink } from "../reconcile/events.js";
 
 /** Returns the exit code `up` should end with. */
-export async function attachAndFollow(engine: Engine, project: Project, services: string[], opts: UpOptions, _global: GlobalOptions): Promise<number> {
+export async function attachAndFollow(engine: Engine, project: Project, services: string[], opts: UpOptions, _global: GlobalOptions, sink: EventSink = () => {}): Promise<number> {
   const since = Math.floor(Date.now() / 1000) - 2;
   const chosen = services.length > 0 ? new Set(services) : undefined;
   const containers = (await engine.listContainers({ all: true, labels: [`${LABELS.project}=${project.name}`, `${LABELS.oneoff}=False`] }))
@@ -32,7 +33,18 @@ export async function attachAndFollow(engine: Engine, project: Project, services
     engine.listContainers({ all: false, labels: [`${LABELS.project}=${project.name}`, `${LABELS.oneoff}=False`] });
   const stopAll = async (kill: boolean) => {
     const running = await everything();
-    await Promise.all(running.map((c) => (kill ? engine.killContainer(c.id, "SIGKILL") : engine.stopContainer(c.id, timeout)).catch(() => undefined)));
+    // compose shows the stop like any other: a Stopping/Stopped (Killing/Killed) line per container.
+    await Promise.all(
+      running.map(async (c) => {
+        sink({ type: "resource", kind: "container", name: c.name, status: kill ? "Killing" : "Stopping", done: false });
+        try {
+          await (kill ? engine.killContainer(c.id, "SIGKILL") : engine.stopContainer(c.id, timeout));
+          sink({ type: "resource", kind: "container", name: c.name, status: kill ? "Killed" : "Stopped", done: true });
+        } catch {
+          // Gone or already stopped meanwhile: nothing left to stop.
+        }
+      }),
+    );
   };
   const onSigint = () => {
     interrupts++;

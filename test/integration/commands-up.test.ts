@@ -420,6 +420,8 @@ services:
     expect(r.stdout).toMatch(/^long-1 {3}\| long up$/m);
     expect(r.stdout).toContain("short-1 exited with code 4");
     expect(r.stderr).toContain("Aborting on container exit...");
+    expect(r.stderr.indexOf(`Container ${name}-long-1  Stopping`)).toBeGreaterThan(r.stderr.indexOf("Aborting on container exit..."));
+    expect(r.stderr).toContain(`Container ${name}-long-1  Stopped`);
     expect([...(await containers(name)).values()].map((c) => c.state)).toEqual(["exited", "exited"]);
   });
 

@@ -146,7 +146,7 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
     }
     return;
   }
-  const code = await attachAndFollow(engine, project, services, opts, global);
+  const code = await attachAndFollow(engine, project, services, opts, global, sink);
   if (code !== 0) throw new ExitCode(code);
 }
 
