@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanupProject, projectLabel, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject, type MoorResult } from "./harness.js";
+import { cleanupProject, projectLabel, repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject, type MoorResult } from "./harness.js";
 
 const engine = await requireEngine();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-up-test-"));
@@ -452,5 +452,31 @@ services:
     expect(r.stdout).toMatch(/^b-1 {2}\| three$/m);
     expect(r.stdout).toContain("a-1 exited with code 0");
     expect(r.stdout).toContain("b-1 exited with code 5");
+  });
+
+  it("Ctrl-C on attached up stops the project gracefully and exits 130", async () => {
+    const { name, dir } = projectDir("sigint", `
+services:
+  long:
+    image: ${BOX}
+    command: ["sh", "-c", "trap 'echo got TERM; exit 0' TERM; echo long up; while true; do sleep 1; done"]
+`);
+    const child = execa(process.execPath, [path.join(repoRoot, "bin", "moor.js"), "-p", name, "up"], { cwd: dir, env: { NO_COLOR: "1" }, reject: false, timeout: 90_000 });
+    let out = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes("long-1  | long up")) resolve();
+      });
+      void child.then(() => reject(new Error(`up ended before its container printed:\n${out}`)));
+    });
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(130);
+    expect(String(r.stderr)).toContain("Gracefully stopping... (press Ctrl+C again to force)");
+    expect(String(r.stderr)).toContain(`Container ${name}-long-1  Stopped`);
+    expect(out + String(r.stdout)).toContain("long-1  | got TERM");
+    expect((await containers(name)).get(`${name}-long-1`)?.state).toBe("exited");
   });
 });
