@@ -20,11 +20,17 @@ export async function waitForProject(engine: Engine, project: Project, services:
       chosen.has(c.labels[LABELS.service] ?? ""),
     );
     let pending = 0;
+    // compose announces everything --wait waits for before it reports any of it ready.
+    if (attempt === 0) for (const c of containers) sink({ type: "resource", kind: "container", name: c.name, status: "Waiting", done: false });
     for (const c of containers) {
       const service = c.labels[LABELS.service] ?? "";
       if (c.state === "exited" || c.state === "dead") {
         const info = await engine.inspectContainer(c.id);
-        if (oneShot.has(service) && info.state.exitCode === 0) continue;
+        if (oneShot.has(service) && info.state.exitCode === 0) {
+          if (!reported.has(c.name)) sink({ type: "resource", kind: "container", name: c.name, status: "Exited", done: true });
+          reported.add(c.name);
+          continue;
+        }
         throw new UserError(`container ${c.name} exited (${info.state.exitCode})`, `see \`moor logs ${service}\``);
       }
       if (c.health === "unhealthy") throw new UserError(`container ${c.name} is unhealthy`, `see \`moor logs ${service}\``);

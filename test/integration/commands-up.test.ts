@@ -383,8 +383,11 @@ services:
       interval: 300ms
       retries: 20
 `);
-    await moorOk(dir, name, ["up", "-d", "--wait"]);
+    const up = await moorOk(dir, name, ["up", "-d", "--wait"]);
     expect(await inspect<string>(`${name}-db-1`, ".State.Health.Status")).toBe("healthy");
+    const waiting = up.stderr.lastIndexOf(`Container ${name}-db-1  Waiting`);
+    expect(waiting).toBeGreaterThan(up.stderr.indexOf(`Container ${name}-db-1  Started`));
+    expect(up.stderr.indexOf(`Container ${name}-db-1  Healthy`)).toBeGreaterThan(waiting);
 
     const bad = projectDir("waitfail", `
 services:
