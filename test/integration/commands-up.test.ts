@@ -260,6 +260,30 @@ services:
     expect([...(await containers(name)).keys()]).toEqual([`${name}-keep-1`]);
   });
 
+  // Fails until src/reconcile/plan.ts (planOrphans) words the warning as compose does; see the report.
+  it("warns about orphans in compose's words", async () => {
+    const { name, dir, write } = projectDir("orphanwords", `
+services:
+  keep:
+    image: ${BOX}
+    command: ${SERVE("keep")}
+  old:
+    image: ${BOX}
+    command: ${SERVE("old")}
+`);
+    await moorOk(dir, name, ["up", "-d"]);
+    write(`
+services:
+  keep:
+    image: ${BOX}
+    command: ${SERVE("keep")}
+`);
+    const warned = await moorOk(dir, name, ["up", "-d"]);
+    expect(warned.stderr).toContain(
+      `Found orphan containers ([${name}-old-1]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`,
+    );
+  });
+
   it("-V gives a recreated container new anonymous volumes; without it they are kept", async () => {
     const { name, dir } = projectDir("renewanon", `
 services:
