@@ -653,7 +653,10 @@ class UpPlanner {
     ];
     if (orphans.length === 0) return;
     if (!this.options.removeOrphans) {
-      this.b.warnings.push(`orphan containers (their service is not in the compose file): ${orphans.map((c) => c.name).join(", ")}; --remove-orphans removes them`);
+      // compose's own words, so scripts and people that know them recognise the warning.
+      this.b.warnings.push(
+        `Found orphan containers ([${orphans.map((c) => c.name).join(" ")}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`,
+      );
       return;
     }
     for (const c of orphans) {
