@@ -244,7 +244,16 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
 
   await runDag(
     plan.actions.map((a) => ({ id: String(a.id), deps: a.deps.map(String), payload: a })),
-    (task) => run(task.payload),
+    async (task) => {
+      try {
+        await run(task.payload);
+      } catch (err) {
+        // compose marks the resource that failed (" Container x  Error") before it prints the error.
+        const shown = shownResource(task.payload, ctx.project);
+        if (shown && !(err instanceof DependencyFailedError)) emit(shown.kind, shown.name, "Error", true);
+        throw err;
+      }
+    },
     { concurrency: ctx.parallel, signal: ctx.signal },
   );
 }
@@ -266,6 +275,30 @@ async function oneFileTar(file: FileInjection): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of pack) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** The resource an action's progress lines are about, under the name users know it by. */
+function shownResource(a: PlanAction, project: Project): { kind: ResourceKind; name: string } | undefined {
+  switch (a.kind) {
+    case "create-network":
+    case "remove-network":
+      return { kind: "network", name: a.name };
+    case "create-volume":
+    case "remove-volume":
+      return { kind: "volume", name: a.name };
+    case "pull-image":
+    case "build-image":
+    case "remove-image":
+      return { kind: "image", name: a.image };
+    case "create-container": {
+      const svc = project.services[a.service];
+      return { kind: "container", name: a.replaces && svc ? containerName(project, svc, a.number) : a.name };
+    }
+    case "wait-service":
+      return undefined;
+    default:
+      return { kind: "container", name: a.kind === "rename-container" ? a.to : a.container.name };
+  }
 }
 
 /** Seconds in a Go duration string as the normalized project carries them ("1m30s"). */

@@ -3,6 +3,7 @@
 // reason and exit 1), attached mode and its exit codes, recreate decisions, and the labels
 // docker compose puts on containers.
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -505,5 +506,31 @@ services:
     expect(String(r.stderr)).toContain(`Container ${name}-long-1  Stopped`);
     expect(out + String(r.stdout)).toContain("long-1  | got TERM");
     expect((await containers(name)).get(`${name}-long-1`)?.state).toBe("exited");
+  });
+
+  it("a container that cannot start is marked Error, the engine's reason printed, exit 1", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const { name, dir } = projectDir("portclash", `
+services:
+  first:
+    image: ${BOX}
+    command: ${SERVE("first")}
+    ports: ["${port}:80"]
+  second:
+    image: ${BOX}
+    command: ${SERVE("second")}
+    ports: ["${port}:80"]
+    depends_on: [first]
+`);
+    const up = await moor(dir, name, ["up", "-d"]);
+    expect(up.exitCode).toBe(1);
+    expect(up.stderr).toContain(`Container ${name}-second-1  Error`);
+    expect(up.stderr).toMatch(/port is already allocated|address already in use/);
+    expect((await containers(name)).get(`${name}-first-1`)?.state).toBe("running");
   });
 });
