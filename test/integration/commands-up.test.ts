@@ -261,7 +261,6 @@ services:
     expect([...(await containers(name)).keys()]).toEqual([`${name}-keep-1`]);
   });
 
-  // Fails until src/reconcile/plan.ts (planOrphans) words the warning as compose does; see the report.
   it("warns about orphans in compose's words", async () => {
     const { name, dir, write } = projectDir("orphanwords", `
 services:
