@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ServiceConfig } from "../compose/types.js";
-import { networkConfigHash, serviceConfigHash, serviceHashInput, volumeConfigHash } from "./config-hash.js";
+import { networkConfigHash, recordedServiceConfig, serviceConfigHash, serviceHashInput, volumeConfigHash } from "./config-hash.js";
 
 const base: ServiceConfig = { name: "web", image: "nginx:1.27", environment: { A: "1" }, ports: [{ mode: "ingress", target: 80, published: "8080", protocol: "tcp" }] };
 const h = serviceConfigHash(base);
@@ -63,5 +63,24 @@ describe("network and volume hashes", () => {
   it("a network's options count", () => {
     expect(networkConfigHash({ name: "n" })).not.toBe(networkConfigHash({ name: "n", internal: true }));
     expect(networkConfigHash({ name: "n", labels: {} })).toBe(networkConfigHash({ name: "n" }));
+  });
+});
+
+describe("recordedServiceConfig (what the dev.moor.config label holds)", () => {
+  const svc = (env: Record<string, string>) => ({ name: "web", image: "app", environment: env }) as import("../compose/types.js").ServiceConfig;
+
+  it("keeps ordinary values and replaces secret-looking ones with a digest", () => {
+    const recorded = recordedServiceConfig(svc({ DEBUG: "1", DB_PASSWORD: "hunter2", API_TOKEN: "t0k" }));
+    const text = JSON.stringify(recorded);
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("t0k");
+    expect((recorded.environment as Record<string, string>).DEBUG).toBe("1");
+    expect((recorded.environment as Record<string, string>).DB_PASSWORD).toMatch(/^sha256:[0-9a-f]{16}$/);
+  });
+
+  it("still tells a changed secret from an unchanged one", () => {
+    const a = recordedServiceConfig(svc({ DB_PASSWORD: "one" }));
+    expect(recordedServiceConfig(svc({ DB_PASSWORD: "one" }))).toEqual(a);
+    expect(recordedServiceConfig(svc({ DB_PASSWORD: "two" }))).not.toEqual(a);
   });
 });

@@ -43,6 +43,26 @@ export function serviceHashInput(service: ServiceConfig): Record<string, unknown
   return prune(copy) as Record<string, unknown>;
 }
 
+/** Environment variable names whose values are secret-looking: never shown, never stored in clear. */
+export const SECRET_NAME = /pass|secret|token|key|credential|auth|private|cert/i;
+
+/**
+ * What moor records in its `dev.moor.config` label for field-level diffs: the hash input with the
+ * values of secret-looking environment variables replaced by a digest. Labels show up in
+ * `docker ps --format '{{.Labels}}'`, so a password must not travel in one; a changed digest
+ * still tells the planner (and the user, as "changed (value hidden)") that the value changed.
+ */
+export function recordedServiceConfig(service: ServiceConfig): Record<string, unknown> {
+  const input = serviceHashInput(service);
+  const env = input["environment"];
+  if (env && typeof env === "object" && !Array.isArray(env)) {
+    const redacted: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(env)) redacted[k] = SECRET_NAME.test(k) && typeof v === "string" ? `sha256:${sha256(v).slice(0, 16)}` : v;
+    input["environment"] = redacted;
+  }
+  return input;
+}
+
 /** The canonical JSON text of a hash input: sorted keys, no whitespace. */
 export function canonicalJson(value: unknown): string {
   return stableJson(value) ?? "null";

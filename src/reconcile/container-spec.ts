@@ -5,7 +5,7 @@
 import type { DeviceRequest, NetworkConfig, Project, ServiceConfig, ServiceFileReference, ServiceVolumeConfig, VolumeConfig } from "../compose/types.js";
 import type { EndpointConfig } from "../engine/engine.js";
 import { LABELS } from "../engine/types.js";
-import { canonicalJson, networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
+import { canonicalJson, networkConfigHash, networkHashInput, recordedServiceConfig, serviceConfigHash, volumeConfigHash, volumeHashInput } from "./config-hash.js";
 import { MOOR_CONFIG_LABEL, MOOR_HASH_LABEL } from "./observed-state.js";
 
 /** One network endpoint of the create call (`NetworkingConfig.EndpointsConfig[name]`) or of a connect call. */
@@ -461,7 +461,7 @@ export function containerLabels(project: Project, service: ServiceConfig, number
   labels[LABELS.version] = ctx.version;
   // Compose v5 names the replaced container by `<service>-<n>` (or its container_name), not its id.
   if (ctx.replaces) labels[LABELS.replace] = service.container_name ?? `${service.name}-${number}`;
-  labels[MOOR_CONFIG_LABEL] = canonicalJson(serviceHashInput(service));
+  labels[MOOR_CONFIG_LABEL] = canonicalJson(recordedServiceConfig(service));
   return labels;
 }
 

@@ -2,8 +2,8 @@
 // it in a label) and the one the project wants now, as the lines a recreate's cause prints:
 // `environment.DEBUG: "0" → "1"`. Values of variables that look like secrets are never printed.
 
-/** Environment variable names whose values are hidden in plan output. */
-const SECRET_NAME = /pass|secret|token|key|credential|auth|private|cert/i;
+import { SECRET_NAME } from "./config-hash.js";
+
 const MAX_VALUE = 60;
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -6,7 +6,7 @@ import type { ImageSummary, NetworkSummary, VolumeSummary } from "../engine/type
 import { LABELS } from "../engine/types.js";
 import { buildProjectGraph, serviceGraph, serviceReferences, volumesFromTarget, referencedService } from "../graph/project-graph.js";
 import { topologicalOrder } from "../graph/topo-sort.js";
-import { networkConfigHash, networkHashInput, serviceConfigHash, serviceHashInput, volumeConfigHash, volumeHashInput } from "./config-hash.js";
+import { networkConfigHash, networkHashInput, recordedServiceConfig, serviceConfigHash, volumeConfigHash, volumeHashInput } from "./config-hash.js";
 import { containerName, fileInjections, goDurationToNanos, networksByPriority, projectNetwork, serviceEndpoint, serviceImage } from "./container-spec.js";
 import { MOOR_CONFIG_LABEL, MOOR_HASH_LABEL } from "./observed-state.js";
 import type { ObservedContainer, ObservedState } from "./observed-state.js";
@@ -435,7 +435,7 @@ class UpPlanner {
     if (parent) return { container: c, reason: { cause: `shares namespaces or volumes with ${parent}, which is recreated` } };
     if (c.configHash !== hash) {
       if (c.createdByMoor) {
-        const changes = resourceChanges(c.summary.labels, serviceHashInput(svc), () => []);
+        const changes = resourceChanges(c.summary.labels, recordedServiceConfig(svc), () => []);
         return { container: c, reason: { cause: "config changed", changes } };
       }
       // A container created by docker compose: its hash is over Go's JSON and cannot be compared.
