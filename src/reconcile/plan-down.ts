@@ -164,6 +164,7 @@ export function planDown(project: Project | undefined, observed: ObservedState, 
     for (const image of [...images].sort(byName)) b.add({ kind: "remove-image", image, cause: `down --rmi ${options.rmi}`, deps: removals });
   }
 
-  if (b.actions.length === 0 && b.warnings.length === 0) b.warnings.push(`nothing to remove for project ${observed.project}`);
+  // compose's words, which it prints as "Warning: …" outside its progress output.
+  if (b.actions.length === 0 && b.warnings.length === 0) b.warnings.push(`No resource found to remove for project ${JSON.stringify(observed.project)}.`);
   return b.build();
 }

@@ -28,7 +28,10 @@ export async function downCommand(global: GlobalOptions, services: string[], opt
     services: services.length > 0 ? services : undefined,
   });
   const sink = progressSink(global);
-  for (const w of thePlan.warnings) sink({ type: "warning", message: w });
+  for (const w of thePlan.warnings) {
+    if (thePlan.actions.length === 0 && w.startsWith("No resource found to remove")) process.stderr.write(`Warning: ${w}\n`);
+    else sink({ type: "warning", message: w });
+  }
   if (global.dryRun) {
     process.stdout.write(planToString(thePlan));
     return;
