@@ -27,7 +27,8 @@ describe("translateEngineError", () => {
     const err = translateEngineError(modemError(500, "driver failed"), "networks.create", "e");
     expect(err.constructor).toBe(EngineError);
     expect(err.message).toBe("networks.create failed (HTTP 500): driver failed");
-    expect(err.expected).toBe(false);
+    // The engine refusing is reported plainly (the user acts on its reason), not as a moor bug.
+    expect(err.expected).toBe(true);
   });
 
   it("reads the engine text when the body was not JSON", () => {
