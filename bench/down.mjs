@@ -15,7 +15,7 @@ import path from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { floorClient, floorDown, floorUp } from "./lib/engine-floor.mjs";
-import { admin, BASE_ENV, clean, countCalls, DC, moorPaths, projectName, run, toolArgv, versions, withCleanup, writeBusyboxProject } from "./lib/engine-bench.mjs";
+import { admin, clean, DC_ENV, envFor, countCalls, DC, moorPaths, projectName, run, toolArgv, versions, withCleanup, writeBusyboxProject } from "./lib/engine-bench.mjs";
 import { BENCH_DIR, benchAndPrint, writeResult } from "./lib/harness.mjs";
 
 const { values: args } = parseArgs({
@@ -73,10 +73,11 @@ function floorDownContender(group, name, services, concurrency) {
 function toolDown(tool, file) {
   const project = projectName("down", tool);
   const up = toolArgv(tool, moor.bin, file, project, ["up", "-d"]);
+  const down = toolArgv(tool, moor.bin, file, project, ["down", "-t", "0"]);
   return {
     name: tool,
-    command: toolArgv(tool, moor.bin, file, project, ["down", "-t", "0"]),
-    env: BASE_ENV,
+    command: down,
+    env: envFor(down),
     setup: async () => {
       await clean(project);
       await run(up);
@@ -93,7 +94,7 @@ await withCleanup(async () => {
   if (want("floor") && !args["floor-concurrency"]) {
     sweep = await benchAndPrint({
       name: out("down-floor-sweep"),
-      title: "engine floor: remove 100 running containers (forced), by concurrency",
+      title: "engine floor: stop (t=0) + remove 100 running containers, by concurrency",
       runs: sweepRuns,
       warmup: 0,
       baseline: "floor c16",
@@ -118,7 +119,7 @@ await withCleanup(async () => {
       warmup,
       baseline: "docker-compose",
       contenders: [toolDown("docker-compose", p100.file), toolDown("moor", p100.file), floorDownContender("down", `floor c${best}`, p100.names, best)],
-      meta: { ...meta, floorConcurrency: best },
+      meta: { ...meta, floorConcurrency: best, dockerComposeEnv: { COMPOSE_PARALLEL_LIMIT: DC_ENV.COMPOSE_PARALLEL_LIMIT } },
     });
   }
 

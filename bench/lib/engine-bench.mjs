@@ -43,6 +43,21 @@ function ownerAlive(project) {
 export const BASE_ENV = /** @type {Record<string, string | undefined>} */ (Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("COMPOSE_"))));
 
 /**
+ * docker-compose 1.29 deadlocks on `up` of more services than COMPOSE_PARALLEL_LIMIT (default
+ * 64): each service's task holds a slot while it waits for a nested task that needs another
+ * (docker/compose#5864, #7486; seen here: 24 of 100 containers made, then every thread asleep
+ * for 10 minutes). The workaround users are given is a limit above the number of services, so
+ * docker-compose runs with one. moor keeps its own default.
+ */
+export const DC_ENV = { ...BASE_ENV, COMPOSE_PARALLEL_LIMIT: "1024" };
+
+/**
+ * The environment a tool's argv runs with.
+ * @param {string[]} argv
+ */
+export const envFor = (argv) => (argv[0] === "docker-compose" ? DC_ENV : BASE_ENV);
+
+/**
  * moor as users run it (bin/moor.js over dist/), or a private snapshot built with
  * bench/lib/snapshot-build.mjs (copy it aside: .bench-tmp/build is shared with bench/config.mjs).
  * @param {string | undefined} root
@@ -170,7 +185,7 @@ export async function withCleanup(main) {
  */
 export function run(argv, o = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: o.cwd ?? REPO_DIR, env: o.env ?? BASE_ENV, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(argv[0], argv.slice(1), { cwd: o.cwd ?? REPO_DIR, env: o.env ?? envFor(argv), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b) => (stdout += b));
@@ -213,7 +228,7 @@ export async function countCalls(o) {
   try {
     await o.before?.();
     proxy.reset();
-    await run(o.argv, { env: { ...BASE_ENV, DOCKER_HOST: proxy.dockerHost } });
+    await run(o.argv, { env: { ...envFor(o.argv), DOCKER_HOST: proxy.dockerHost } });
     const counts = proxy.counts();
     return { total: proxy.total(), byCategory: byCategory(counts), byOperation: counts };
   } finally {
