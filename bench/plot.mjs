@@ -52,13 +52,14 @@ for (const [name, label] of scenarios) {
   const base = r.contenders.find((c) => c.name === "docker-compose");
   if (!base) continue;
   svg.push(`<text x="10" y="${y + 10}" font-size="13" font-weight="bold">${esc(label)}</text>`);
-  svg.push(`<text x="10" y="${y + 25}" font-size="10" fill="#555">load ${r.machine.loadBefore[0]}→${r.loadAfter[0]}, ${r.runs} runs</text>`);
+  svg.push(`<text x="${x0}" y="${y + 10}" font-size="10" fill="#555">load average ${r.machine.loadBefore[0]} → ${r.loadAfter[0]}, ${r.runs} runs</text>`);
+  y += 18;
   for (const c of r.contenders) {
     const ratio = c.stats.median / base.stats.median;
     const w = Math.max(1, (Math.min(ratio, ratioMax) / ratioMax) * scaleW);
     svg.push(`<text x="${x0 - 6}" y="${y + barH - 3}" font-size="11" text-anchor="end">${esc(c.name)}</text>`);
     svg.push(`<rect x="${x0}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${colour(c.name)}"/>`);
-    svg.push(`<text x="${x0 + w + 4}" y="${y + barH - 3}" font-size="11">${ratio.toFixed(2)}× · ${fmt(c.stats.median)}${ratio > ratioMax ? " (cut)" : ""}</text>`);
+    svg.push(`<text x="${(x0 + w + 4).toFixed(1)}" y="${y + barH - 3}" font-size="11">${ratio.toFixed(2)}× · ${fmt(c.stats.median)}${ratio > ratioMax ? " (cut)" : ""}</text>`);
     y += barH + 4;
   }
   y += 14;
@@ -88,7 +89,7 @@ for (const [name, label] of [
     const w = (c.stats.median / max) * rScale;
     svg.push(`<text x="${rx + 120}" y="${ry + barH - 3}" font-size="11" text-anchor="end">${esc(c.name)}</text>`);
     svg.push(`<rect x="${rx + 126}" y="${ry}" width="${w.toFixed(1)}" height="${barH}" fill="${colour(c.name)}" fill-opacity="${c.stats.median === best ? 1 : 0.55}"/>`);
-    svg.push(`<text x="${rx + 130 + w}" y="${ry + barH - 3}" font-size="11">${fmt(c.stats.median)}</text>`);
+    svg.push(`<text x="${(rx + 130 + w).toFixed(1)}" y="${ry + barH - 3}" font-size="11">${fmt(c.stats.median)}</text>`);
     ry += barH + 4;
   }
   ry += 16;
