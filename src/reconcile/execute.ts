@@ -80,6 +80,12 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
     return id;
   };
   const services = ctx.project.services;
+  // One look-up per distinct image, however many containers run it (100 replicas: 1 call, not 100).
+  const images = new Map<string, ReturnType<ExecutorEngine["inspectImage"]>>();
+  const imageOf = (ref: string) => {
+    if (!images.has(ref)) images.set(ref, engine.inspectImage(ref));
+    return images.get(ref)!;
+  };
   // A recreate is one step for the user (compose shows "Recreate" … "Recreated" under the final
   // name): the old container's stop and remove and the rename are parts of it, not lines of their own.
   const replaced = new Set<string>();
@@ -182,7 +188,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         // A recreate works under a temporary name; users know the container by its final one.
         const shownName = a.replaces ? containerName(ctx.project, svc, a.number) : a.name;
         emit("container", shownName, a.replaces ? "Recreate" : "Creating", false);
-        const image = await engine.inspectImage(svc.image ?? `${ctx.project.name}-${svc.name}`);
+        const image = await imageOf(svc.image ?? `${ctx.project.name}-${svc.name}`);
         const spec = containerSpec(ctx.project, svc, a.number, {
           configFiles: ctx.configFiles,
           workingDir: ctx.workingDir,
