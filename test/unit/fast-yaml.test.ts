@@ -1,0 +1,182 @@
+// EXPERIMENTAL (src/compose/fast-yaml.ts is not wired into the loader yet). Differential test:
+// parseFast must either decline (undefined: the caller falls back to the full parser) or give
+// exactly what parseComposeYaml gives — data, !reset/!override paths and every position.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DiagnosticBag, type KeyPath } from "../../src/compose/diagnostics.js";
+import { parseFast } from "../../src/compose/fast-yaml.js";
+import { parseComposeYaml, type ParsedDocument } from "../../src/compose/source.js";
+
+// FAST_YAML_RUNS / FAST_YAML_SEED widen the property runs locally (e.g. 100000 runs).
+const RUNS = Number(process.env.FAST_YAML_RUNS ?? 3000);
+const SEED = process.env.FAST_YAML_SEED ? Number(process.env.FAST_YAML_SEED) : undefined;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.ya?ml$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+function paths(value: unknown, prefix: KeyPath, acc: KeyPath[]): KeyPath[] {
+  acc.push(prefix);
+  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], acc));
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], acc);
+  return acc;
+}
+
+function sameDocs(fast: ParsedDocument[], ref: ParsedDocument[]): void {
+  expect(fast.length).toBe(ref.length);
+  fast.forEach((f, d) => {
+    const r = ref[d]!;
+    expect(f.data).toStrictEqual(r.data);
+    expect(f.resets).toStrictEqual(r.resets);
+    expect(f.overrides).toStrictEqual(r.overrides);
+    const all = [...paths(r.data, [], []), ...r.resets, ...r.overrides, ...r.resets.map((p) => [...p, "x"])];
+    for (const p of all) {
+      expect(f.positions.get(p), `get ${JSON.stringify(p)}`).toStrictEqual(r.positions.get(p));
+      expect(f.positions.nearest(p), `nearest ${JSON.stringify(p)}`).toStrictEqual(r.positions.nearest(p));
+    }
+  });
+}
+
+/** Returns whether the fast path handled the text; fails the test when it differs. */
+function check(text: string, file = "compose.yaml"): boolean {
+  const bag = new DiagnosticBag();
+  let ref: ParsedDocument[] | undefined;
+  try {
+    ref = parseComposeYaml(file, text, bag);
+  } catch {
+    // source.ts can throw on odd merge keys (yaml's own toString of the key); fast must decline then
+    ref = undefined;
+  }
+  if (bag.hasErrors) ref = undefined;
+  const fast = parseFast(file, text);
+  if (fast === undefined) return false;
+  expect(ref, `fast path accepted what the full parser rejects:\n${text}`).toBeDefined();
+  try {
+    sameDocs(fast, ref!);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nin:\n${text}`, { cause: err });
+  }
+  return true;
+}
+
+describe("parseFast (experimental) equals parseComposeYaml", () => {
+  const corpus = [...yamlFiles(path.join(root, "test/fixtures")), ...yamlFiles(path.join(root, "examples"))];
+  const bench = path.join(root, ".bench-tmp/compose-500-s1/compose.yaml");
+  if (existsSync(bench)) corpus.push(bench);
+
+  it("on every YAML file of the corpus", () => {
+    let handled = 0;
+    for (const file of corpus) {
+      const text = readFileSync(file, "utf8");
+      try {
+        if (check(text, file)) handled++;
+      } catch (err) {
+        throw new Error(`${path.relative(root, file)}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    // Coverage: the fast path must actually serve most real files.
+    expect(handled).toBeGreaterThan(corpus.length * 0.5);
+  });
+
+  it("handles the generated 500-service bench file", () => {
+    if (!existsSync(bench)) return;
+    expect(check(readFileSync(bench, "utf8"), bench)).toBe(true);
+  });
+
+  const handledCases: [string, string][] = [
+    ["scalars", "a: ~\nb: null\nc:\nd: true\ne: False\nf: 0x1F\ng: 0o17\nh: 0444\ni: -0444\nj: 12\nk: 1.50\nl: .inf\nm: -.Inf\nn: .nan\no: 1e3\np: hello world\nq: 0\nr: +12\ns: 09\n"],
+    ["quoted", "a: \"x\\ty\\u00e9\\n\"\nb: 'it''s'\nc: \"0444\"\nd: \"folded\n  line\n\n  next\"\n"],
+    ["block scalars", "a: |\n  one\n  two\nb: >-\n  folded\n  text\n\n  para\nc: |+\n  keep\n\nd: |2\n    indented\ne: >\n  x\n"],
+    ["flow", "a: [1, 'two', {b: c, d: [e]}]\nf: {}\ng: []\nh: [\n  x,\n  y,\n]\n"],
+    ["anchors", "x: &base\n  a: 1\n  b: [1, 2]\ny: *base\nz:\n  - *base\n  - &s str\n  - *s\n"],
+    ["merge", "base: &b\n  a: 1\n  b: 2\nother: &o\n  c: 3\nm:\n  <<: *b\n  b: 9\nn:\n  b: 8\n  <<: [*b, *o]\n"],
+    ["tags", "services:\n  web:\n    ports: !reset []\n    env: !override\n      A: 1\n    x: !reset null\n    y: !override 0444\n"],
+    ["comments", "# top\na: 1 # c\n# mid\nb:  # c\n  - x # y\n"],
+    ["multi documents", "---\na: 1\n---\nb: 2\n...\n---\nc: [3]\n"],
+    ["seq of maps", "s:\n- a: 1\n  b: 2\n- - x\n  - y\n-\n- c:\n    d: e\n"],
+    ["keys", "1: a\ntrue: b\n\"q k\": c\n'0x10': d\n0x10: e\nnull: f\n"],
+  ];
+  for (const [name, text] of handledCases) {
+    it(`handles ${name}`, () => {
+      expect(check(text)).toBe(true);
+    });
+  }
+
+  const declined: [string, string][] = [
+    ["duplicate keys", "a: 1\na: 2\n"],
+    ["complex keys", "? a\n: 1\n"],
+    ["directives", "%YAML 1.2\n---\na: 1\n"],
+    ["tabs", "a:\n\tb: 1\n"],
+    ["unknown tags", "a: !!str 1\n"],
+    ["lexer errors", "a: [1, 2\nb: 3\n"],
+    ["bad indentation", "a:\n  b: 1\n c: 2\n"],
+    ["undefined alias", "a: *nope\n"],
+    ["empty file", ""],
+  ];
+  for (const [name, text] of declined) {
+    it(`declines ${name}`, () => {
+      expect(parseFast("c.yaml", text)).toBeUndefined();
+      check(text);
+    });
+  }
+
+  it("on generated YAML-ish documents (seeded)", () => {
+    const plain = fc.constantFrom("x", "hello world", "0444", "-0444", "0x1F", "0o7", "~", "null", "", "True", "false", ".inf", "-.5", "1e3", "12", "09", "a:b", "a #c", "<<", "@x", "-", "- x", "?", "&a x", "*a", "!reset", "!override", "[a]", "{a: b}");
+    const quoted = fc.constantFrom("\"a\\tb\"", "'it''s'", "\"x\n  y\"", "''", "\"0444\"", "\"<<\"");
+    const block = fc.constantFrom("|\n  l1\n  l2\n", ">-\n  f\n  g\n", "|+\n  k\n\n", "|2\n    i\n", "|\n");
+    const keyArb = fc.constantFrom("a", "b", "c", "<<", "1", "true", "'q'", "\"k\"", "~", "0x2", "&a a", "!reset b");
+    type Gen = { text: (indent: number) => string };
+    const leaf: fc.Arbitrary<Gen> = fc.oneof(plain, quoted, fc.constantFrom("*a", "*b", "&a v", "&b [1, 2]", "!reset", "!override x", "[]", "{}", "[x, *a]", "{k: v, j: [1]}")).map((s) => ({ text: () => ` ${s}` }));
+    const blockLeaf: fc.Arbitrary<Gen> = block.map((s) => ({ text: (indent: number) => ` ${s.replace(/\n {2}/g, `\n${" ".repeat(indent + 2)}`).replace(/\n$/, "")}` }));
+    const tree = fc.letrec<{ node: Gen }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        leaf,
+        blockLeaf,
+        fc.array(fc.tuple(keyArb, tie("node"), fc.constantFrom("", " &a", " &b", " !override", " # c")), { minLength: 1, maxLength: 4 }).map((entries) => ({
+          text: (indent: number) => entries.map(([k, v, props]) => `\n${" ".repeat(indent)}${k}:${props}${v.text(indent + 2)}`).join(""),
+        })),
+        fc.array(fc.tuple(tie("node"), fc.constantFrom("", " &a", " !reset")), { minLength: 1, maxLength: 3 }).map((items) => ({
+          text: (indent: number) => items.map(([v, props]) => `\n${" ".repeat(indent)}-${props}${v.text(indent + 2)}`).join(""),
+        })),
+      ),
+    }));
+    let handled = 0;
+    fc.assert(
+      fc.property(tree.node, fc.constantFrom("", "---", "...", "--- # c"), (node, sep) => {
+        const body = node.text(0).replace(/^\n/, "").replace(/^ /, "");
+        const text = sep ? `${body}\n${sep}\nz: 1\n` : `${body}\n`;
+        if (check(text)) handled++;
+      }),
+      { seed: SEED ?? 424242, numRuns: RUNS },
+    );
+    expect(handled).toBeGreaterThan(100);
+  }, 600_000);
+
+  it("on mutated corpus files (seeded)", () => {
+    const texts = corpus.filter((f) => !f.includes(".bench-tmp")).map((f) => readFileSync(f, "utf8")).filter((t) => t.length < 20_000);
+    const bits = ["\n", " ", "  ", "-", "- ", ":", ": ", "#", "&a ", "*a", "[", "]", "{", "}", ",", "'", "\"", "|", ">", "<<: *a\n", "!reset ", "? ", "\t", "---\n", "...\n", "\\", "0444", "~"];
+    fc.assert(
+      fc.property(fc.nat(texts.length - 1), fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...bits), fc.nat(3)), { minLength: 1, maxLength: 3 }), (ti, edits) => {
+        let text = texts[ti]!;
+        for (const [at, bit, del] of edits) {
+          const p = Math.floor(at * text.length);
+          text = text.slice(0, p) + bit + text.slice(p + del);
+        }
+        check(text);
+      }),
+      { seed: SEED ?? 1337, numRuns: RUNS },
+    );
+  }, 600_000);
+});
