@@ -2,10 +2,10 @@
 // TCP with or without TLS, ssh). Every request goes through `request`, which negotiates the API
 // version on first use, counts the call, and translates failures into errors.ts's classes: the
 // one place where engine errors are interpreted.
-import type { IncomingMessage } from "node:http";
+import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { Readable } from "node:stream";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import type {
   ApiContainer,
   ApiContainerInspect,
@@ -92,7 +92,8 @@ export class DockerEngine implements Engine {
   readonly stats: EngineStats;
   private readonly target: EngineEndpoint;
   private readonly counts: Record<string, number> = {};
-  private connection: Promise<{ docker: Docker; version: EngineVersion }> | undefined;
+  private connection: Promise<{ apiPrefix: string; version: EngineVersion }> | undefined;
+  private readonly clients = new Map<string, Promise<Docker>>();
 
   constructor(endpoint: EngineEndpoint) {
     this.target = endpoint;
@@ -136,7 +137,7 @@ export class DockerEngine implements Engine {
     }
   }
 
-  private connect(): Promise<{ docker: Docker; version: EngineVersion }> {
+  private connect(): Promise<{ apiPrefix: string; version: EngineVersion }> {
     if (!this.connection) {
       this.connection = this.negotiate().catch((err: unknown) => {
         // Forget the failure so the next call tries again (the engine may have come up since).
@@ -148,9 +149,8 @@ export class DockerEngine implements Engine {
   }
 
   /** GET /version unversioned, then speak min(engine's newest, ours) from here on. */
-  private async negotiate(): Promise<{ docker: Docker; version: EngineVersion }> {
-    const bootstrap = this.makeClient(undefined);
-    const raw = (await this.dial(bootstrap, "system.version", { method: "GET", path: "/version" }, false)) as ApiVersion;
+  private async negotiate(): Promise<{ apiPrefix: string; version: EngineVersion }> {
+    const raw = (await this.send("", "system.version", { method: "GET", path: "/version" }, false)) as ApiVersion;
     const server = raw.ApiVersion ?? MAX_API_VERSION;
     const min = raw.MinAPIVersion ?? "1.12";
     if (compareVersions(min, MAX_API_VERSION) > 0) {
@@ -171,12 +171,25 @@ export class DockerEngine implements Engine {
       kernelVersion: raw.KernelVersion ?? "",
       podman: (raw.Components ?? []).some((c) => (c.Name ?? "").toLowerCase().includes("podman")),
     };
-    return { docker: this.makeClient(`v${negotiated}`), version };
+    return { apiPrefix: `v${negotiated}`, version };
   }
 
-  private makeClient(version: string | undefined): Docker {
+  /**
+   * dockerode is loaded on first need only: importing it (with ssh2) costs about 100 ms, more than
+   * a whole no-op `up` spends talking to the engine, and plain JSON GETs do not need it.
+   */
+  private dockerClient(apiPrefix: string): Promise<Docker> {
+    let client = this.clients.get(apiPrefix);
+    if (!client) {
+      client = import("dockerode").then(({ default: DockerClass }) => this.makeClient(DockerClass, apiPrefix === "" ? undefined : apiPrefix));
+      this.clients.set(apiPrefix, client);
+    }
+    return client;
+  }
+
+  private makeClient(DockerClass: typeof Docker, version: string | undefined): Docker {
     try {
-      return new Docker(this.dockerOptions(version));
+      return new DockerClass(this.dockerOptions(version));
     } catch (err) {
       // docker-modem parses process.env's DOCKER_HOST and reads DOCKER_CERT_PATH's files while
       // constructing, even when every option is given; a broken value there fails here.
@@ -199,9 +212,61 @@ export class DockerEngine implements Engine {
     return typed;
   }
 
-  /** One HTTP request on `docker`, counted; resolves with parsed JSON, or the response stream when `stream`. */
-  private dial(docker: Docker, operation: string, spec: RequestSpec, stream: boolean): Promise<unknown> {
+  /**
+   * One HTTP request, counted; resolves with parsed JSON, or the response stream when `stream`.
+   * Plain JSON GETs on a unix socket or plain TCP go straight through node:http; everything else
+   * (bodies, archives, streams, TLS, ssh) through docker-modem.
+   */
+  private async send(apiPrefix: string, operation: string, spec: RequestSpec, stream: boolean): Promise<unknown> {
     this.counts[operation] = (this.counts[operation] ?? 0) + 1;
+    const t = this.target;
+    if (!stream && spec.method === "GET" && spec.file === undefined && spec.body === undefined && (t.kind === "unix" || (t.kind === "tcp" && !t.tls))) {
+      return this.getJson(apiPrefix, operation, spec);
+    }
+    return this.dial(await this.dockerClient(apiPrefix), operation, spec, stream);
+  }
+
+  private getJson(apiPrefix: string, operation: string, spec: RequestSpec): Promise<unknown> {
+    const t = this.target;
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(spec.query ?? {})) {
+      if (v === undefined) continue;
+      params.set(k, typeof v === "object" ? JSON.stringify(v) : String(v));
+    }
+    const qs = params.toString();
+    const path = `${apiPrefix ? `/${apiPrefix}` : ""}${spec.path}${qs ? `?${qs}` : ""}`;
+    const where = t.kind === "unix" ? { socketPath: t.socketPath } : t.kind === "tcp" ? { host: t.host, port: t.port } : {};
+    return new Promise((resolve, reject) => {
+      const req = http.request({ ...where, path, method: "GET", headers: { Accept: "application/json" }, signal: spec.signal }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", (err) => reject(this.translate(err, operation)));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let json: unknown;
+          try {
+            json = text === "" ? undefined : JSON.parse(text);
+          } catch {
+            json = text;
+          }
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve(json);
+          else {
+            // The shape docker-modem gives, so translateEngineError reads both alike.
+            const err = Object.assign(new Error(`(HTTP code ${status}) ${String(STATUS_CODES[status] ?? "unexpected")}`), {
+              statusCode: status,
+              json: typeof json === "string" ? Buffer.from(json) : json,
+            });
+            reject(this.translate(err, operation));
+          }
+        });
+      });
+      req.on("error", (err) => reject(this.translate(err, operation)));
+      req.end();
+    });
+  }
+
+  private dial(docker: Docker, operation: string, spec: RequestSpec, stream: boolean): Promise<unknown> {
     const query: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) query[k] = v;
     const options: DialOptions = {
@@ -225,15 +290,15 @@ export class DockerEngine implements Engine {
   }
 
   private async request(operation: string, spec: RequestSpec): Promise<unknown> {
-    const { docker } = await this.connect();
-    const result = await this.dial(docker, operation, spec, false);
+    const { apiPrefix } = await this.connect();
+    const result = await this.send(apiPrefix, operation, spec, false);
     // Empty bodies come back as an empty Buffer; callers of JSON endpoints want "nothing".
     return Buffer.isBuffer(result) ? undefined : result;
   }
 
   private async requestStream(operation: string, spec: RequestSpec): Promise<IncomingMessage> {
-    const { docker } = await this.connect();
-    return (await this.dial(docker, operation, spec, true)) as IncomingMessage;
+    const { apiPrefix } = await this.connect();
+    return (await this.send(apiPrefix, operation, spec, true)) as IncomingMessage;
   }
 
   // ---- system -----------------------------------------------------------------------------
