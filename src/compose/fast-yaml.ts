@@ -37,6 +37,8 @@ const enum K {
 interface Tok {
   k: K;
   off: number;
+  /** Offset of the start of the line the token starts on: lines compare by it, columns count from it. */
+  ls: number;
   src: string;
   /** Block scalars: the header (`|-`), with src the content. */
   header?: string;
@@ -59,16 +61,22 @@ function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
   let off = 0;
   let scalarNext = false;
-  let pendingHeader: { off: number; src: string } | undefined;
+  let pendingHeader: { off: number; ls: number; src: string } | undefined;
+  let ls = 0;
   for (const s of new Lexer().lex(text)) {
     const start = off;
+    const lineStart = ls;
+    if (s.length > 0 && s !== "\u001f" && s !== "\u0002") {
+      const nl = s.lastIndexOf("\n");
+      if (nl >= 0) ls = start + nl + 1;
+    }
     if (scalarNext) {
       scalarNext = false;
       off += s.length;
       if (pendingHeader) {
-        out.push({ k: K.Block, off: pendingHeader.off, src: s, header: pendingHeader.src });
+        out.push({ k: K.Block, off: pendingHeader.off, ls: pendingHeader.ls, src: s, header: pendingHeader.src });
         pendingHeader = undefined;
-      } else out.push({ k: K.Plain, off: start, src: s });
+      } else out.push({ k: K.Plain, off: start, ls: lineStart, src: s });
       continue;
     }
     if (s === "\u001f") {
@@ -89,24 +97,24 @@ function tokenize(text: string): Tok[] {
       if (start > 0 && text[start - 1] !== " " && text[start - 1] !== "\n") bail();
       continue;
     }
-    if (s === "-") out.push({ k: K.Dash, off: start, src: s });
-    else if (s === ":") out.push({ k: K.Colon, off: start, src: s });
-    else if (s === ",") out.push({ k: K.Comma, off: start, src: s });
-    else if (s === "{") out.push({ k: K.LBrace, off: start, src: s });
-    else if (s === "}") out.push({ k: K.RBrace, off: start, src: s });
-    else if (s === "[") out.push({ k: K.LBrack, off: start, src: s });
-    else if (s === "]") out.push({ k: K.RBrack, off: start, src: s });
-    else if (s === "---") out.push({ k: K.DocStart, off: start, src: s });
-    else if (s === "...") out.push({ k: K.DocEnd, off: start, src: s });
-    else if (c === "&" && /^&[A-Za-z0-9_.-]+$/.test(s)) out.push({ k: K.Anchor, off: start, src: s.slice(1) });
-    else if (c === "*" && /^\*[A-Za-z0-9_.-]+$/.test(s)) out.push({ k: K.Alias, off: start, src: s.slice(1) });
-    else if (s === "!reset" || s === "!override") out.push({ k: K.Tag, off: start, src: s });
-    else if ((c === '"' || c === "'") && s.length >= 2 && s[s.length - 1] === c) out.push({ k: K.Quoted, off: start, src: s });
-    else if ((c === "|" || c === ">") && /^[|>](?:[-+]?[1-9]?|[1-9][-+])$/.test(s)) pendingHeader = { off: start, src: s };
+    if (s === "-") out.push({ k: K.Dash, off: start, ls: lineStart, src: s });
+    else if (s === ":") out.push({ k: K.Colon, off: start, ls: lineStart, src: s });
+    else if (s === ",") out.push({ k: K.Comma, off: start, ls: lineStart, src: s });
+    else if (s === "{") out.push({ k: K.LBrace, off: start, ls: lineStart, src: s });
+    else if (s === "}") out.push({ k: K.RBrace, off: start, ls: lineStart, src: s });
+    else if (s === "[") out.push({ k: K.LBrack, off: start, ls: lineStart, src: s });
+    else if (s === "]") out.push({ k: K.RBrack, off: start, ls: lineStart, src: s });
+    else if (s === "---") out.push({ k: K.DocStart, off: start, ls: lineStart, src: s });
+    else if (s === "...") out.push({ k: K.DocEnd, off: start, ls: lineStart, src: s });
+    else if (c === "&" && /^&[A-Za-z0-9_.-]+$/.test(s)) out.push({ k: K.Anchor, off: start, ls: lineStart, src: s.slice(1) });
+    else if (c === "*" && /^\*[A-Za-z0-9_.-]+$/.test(s)) out.push({ k: K.Alias, off: start, ls: lineStart, src: s.slice(1) });
+    else if (s === "!reset" || s === "!override") out.push({ k: K.Tag, off: start, ls: lineStart, src: s });
+    else if ((c === '"' || c === "'") && s.length >= 2 && s[s.length - 1] === c) out.push({ k: K.Quoted, off: start, ls: lineStart, src: s });
+    else if ((c === "|" || c === ">") && /^[|>](?:[-+]?[1-9]?|[1-9][-+])$/.test(s)) pendingHeader = { off: start, ls: lineStart, src: s };
     else bail();
   }
   if (pendingHeader || scalarNext || off !== text.length) bail();
-  out.push({ k: K.Eof, off: text.length, src: "" });
+  out.push({ k: K.Eof, off: text.length, ls, src: "" });
   return out;
 }
 
@@ -115,6 +123,11 @@ const LEGACY_OCTAL_RE = /^[-+]?0[0-7]+$/;
 
 /** The core schema's reading of a plain scalar, as the yaml package resolves it. */
 function resolvePlain(src: string): unknown {
+  // Most values are words: nothing in the core schema starts with these characters.
+  const c = src.charCodeAt(0);
+  if (src.length > 0 && !((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 126 || c === 78 || c === 110 || c === 84 || c === 116 || c === 70 || c === 102)) {
+    return src;
+  }
   if (/^(?:~|[Nn]ull|NULL)?$/.test(src)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(src)) return src[0] === "t" || src[0] === "T";
   if (/^0o[0-7]+$/.test(src)) return parseInt(src.substring(2), 8);
@@ -136,13 +149,6 @@ class Parser {
     private readonly toks: Tok[],
   ) {}
 
-  private col(off: number): number {
-    return off - (this.text.lastIndexOf("\n", off - 1) + 1);
-  }
-  private line(off: number): number {
-    // Only compared for equality between nearby tokens: the offset of the line start is enough.
-    return this.text.lastIndexOf("\n", off - 1);
-  }
   private get cur(): Tok {
     return this.toks[this.i]!;
   }
@@ -160,17 +166,17 @@ class Parser {
       if (t.k === K.DocStart) {
         this.i++;
         explicitStart = true;
-        if (this.line(this.cur.off) === this.line(t.off) && this.cur.k !== K.Eof) bail();
+        if (this.cur.ls === t.ls && this.cur.k !== K.Eof) bail();
         t = this.cur;
       }
       if (t.k === K.Eof || t.k === K.DocStart || t.k === K.DocEnd) bail(); // empty document
-      if (this.col(t.off) !== 0 && !explicitStart) bail();
+      if ((t.off - t.ls) !== 0 && !explicitStart) bail();
       const node = this.blockNode(-1, false);
       docs.push(node);
       t = this.cur;
       if (t.k === K.DocEnd) {
         this.i++;
-        if (this.line(this.cur.off) === this.line(t.off) && this.cur.k !== K.Eof) bail();
+        if (this.cur.ls === t.ls && this.cur.k !== K.Eof) bail();
         explicitStart = false;
         if (this.cur.k !== K.Eof && this.cur.k !== K.DocStart) bail();
       } else if (t.k !== K.Eof && t.k !== K.DocStart) bail();
@@ -182,7 +188,7 @@ class Parser {
   private isKeyAt(i: number): boolean {
     const t = this.toks[i]!;
     const n = this.toks[i + 1]!;
-    return (t.k === K.Plain || t.k === K.Quoted) && n.k === K.Colon && this.line(n.off) === this.line(t.off);
+    return (t.k === K.Plain || t.k === K.Quoted) && n.k === K.Colon && n.ls === t.ls;
   }
 
   /** A node in block context whose parent collection stands at column `indent`. */
@@ -191,7 +197,7 @@ class Parser {
     let tag: string | undefined;
     const first = this.cur;
     while (this.cur.k === K.Anchor || this.cur.k === K.Tag) {
-      if (this.line(this.cur.off) !== this.line(first.off)) bail(); // props of a key below
+      if (this.cur.ls !== first.ls) bail(); // props of a key below
       if (this.cur.k === K.Anchor) {
         if (anchor !== undefined) bail();
         anchor = this.cur.src;
@@ -204,12 +210,12 @@ class Parser {
     const t = this.cur;
     const hasProps = t !== first;
     if (hasProps) {
-      if (this.line(t.off) === this.line(first.off)) {
+      if (t.ls === first.ls) {
         if (this.isKeyAt(this.i) || t.k === K.Dash) bail(); // props of a key, or a compact sequence
       } else {
         // props alone on their line: the value follows, more indented
         if (t.k === K.Eof || t.k === K.DocStart || t.k === K.DocEnd) bail();
-        if (this.col(t.off) <= indent) bail();
+        if ((t.off - t.ls) <= indent) bail();
         if (t.k !== K.Dash && !this.isKeyAt(this.i)) bail();
         sameLineOnly = false;
       }
@@ -284,15 +290,15 @@ class Parser {
 
   private blockSeq(): FNode {
     const first = this.cur;
-    const col = this.col(first.off);
+    const col = (first.off - first.ls);
     const items: FNode[] = [];
     for (;;) {
       const dash = this.cur;
       this.i++;
       const n = this.cur;
-      if (n.k === K.Eof || n.k === K.DocStart || n.k === K.DocEnd || this.line(n.off) !== this.line(dash.off)) {
+      if (n.k === K.Eof || n.k === K.DocStart || n.k === K.DocEnd || n.ls !== dash.ls) {
         // value on following lines, or empty
-        if (n.k !== K.Eof && n.k !== K.DocStart && n.k !== K.DocEnd && this.col(n.off) > col) {
+        if (n.k !== K.Eof && n.k !== K.DocStart && n.k !== K.DocEnd && (n.off - n.ls) > col) {
           items.push(this.blockNode(col, false));
         } else {
           items.push({ t: "scalar", off: this.afterSpaces(dash.off + 1), value: null });
@@ -302,8 +308,8 @@ class Parser {
       }
       const t = this.cur;
       if (t.k === K.Eof || t.k === K.DocStart || t.k === K.DocEnd) break;
-      if (this.line(t.off) === this.line(dash.off)) bail();
-      const c = this.col(t.off);
+      if (t.ls === dash.ls) bail();
+      const c = (t.off - t.ls);
       if (c > col) bail();
       if (c < col) break;
       if (t.k !== K.Dash) break;
@@ -318,7 +324,7 @@ class Parser {
 
   private blockMap(): FNode {
     const first = this.cur;
-    const col = this.col(first.off);
+    const col = (first.off - first.ls);
     const pairs: FPair[] = [];
     const seen = new Set<string>();
     let merges = 0;
@@ -349,10 +355,10 @@ class Parser {
       const n = this.cur;
       let value: FNode;
       const atEnd = n.k === K.Eof || n.k === K.DocStart || n.k === K.DocEnd;
-      if (!atEnd && this.line(n.off) === this.line(colon.off)) {
+      if (!atEnd && n.ls === colon.ls) {
         value = this.blockNode(col, true);
-      } else if (!atEnd && (this.col(n.off) > col || (n.k === K.Dash && this.col(n.off) === col))) {
-        value = n.k === K.Dash && this.col(n.off) === col ? this.blockSeq() : this.blockNode(col, false);
+      } else if (!atEnd && ((n.off - n.ls) > col || (n.k === K.Dash && (n.off - n.ls) === col))) {
+        value = n.k === K.Dash && (n.off - n.ls) === col ? this.blockSeq() : this.blockNode(col, false);
       } else {
         value = { t: "scalar", off: this.afterSpaces(colon.off + 1), value: null };
       }
@@ -360,8 +366,8 @@ class Parser {
       pairs.push({ key, keyOff: kt.off, merge, value });
       const t = this.cur;
       if (t.k === K.Eof || t.k === K.DocStart || t.k === K.DocEnd) break;
-      if (this.line(t.off) === this.line(colon.off)) bail();
-      const c = this.col(t.off);
+      if (t.ls === colon.ls) bail();
+      const c = (t.off - t.ls);
       if (c > col) bail();
       if (c < col) break;
     }
@@ -371,7 +377,7 @@ class Parser {
   /** A flow collection; `indent` is the enclosing block collection's column. */
   private flow(indent: number): FNode {
     const open = this.cur;
-    const startLine = this.line(open.off);
+    const startLine = open.ls;
     this.i++;
     const isMap = open.k === K.LBrace;
     const close = isMap ? K.RBrace : K.RBrack;
@@ -380,7 +386,7 @@ class Parser {
     const seen = new Set<string>();
     // Continuation lines go past the block collection's column; a closing bracket may sit on it.
     const check = (t: Tok): void => {
-      if (this.line(t.off) !== startLine && (t.k === close ? this.col(t.off) < indent : this.col(t.off) <= indent)) bail();
+      if (t.ls !== startLine && (t.k === close ? (t.off - t.ls) < indent : (t.off - t.ls) <= indent)) bail();
     };
     for (;;) {
       let t = this.cur;
@@ -467,6 +473,17 @@ function resolveScalar(token: CST.FlowScalar | CST.BlockScalar): unknown {
   return r!.value;
 }
 
+/** A key path as a chain of links, made into an array only when a `!reset`/`!override` needs it. */
+interface PathLink {
+  readonly up: PathLink | undefined;
+  readonly key: string | number;
+}
+function keyPath(link: PathLink | undefined): KeyPath {
+  const out: (string | number)[] = [];
+  for (let l = link; l; l = l.up) out.push(l.key);
+  return out.reverse();
+}
+
 /** Marks a value tagged `!reset` while walking; never left in returned data. */
 const RESET: unique symbol = Symbol("reset");
 
@@ -477,7 +494,7 @@ class Walk {
   private readonly anchors = new Map<string, FNode>();
   constructor(private readonly out: ParsedDocument) {}
 
-  value(node: FNode, path: KeyPath, depth: number, keyOffset: number, slot: ReturnType<PositionIndex["child"]>): unknown {
+  value(node: FNode, path: PathLink | undefined, depth: number, keyOffset: number, slot: ReturnType<PositionIndex["child"]>): unknown {
     if (keyOffset >= 0) slot.key = keyOffset;
     if (depth > SOURCE_LIMITS.maxDepth) bail();
     if (this.aliasDepth > 0 && ++this.expanded > SOURCE_LIMITS.maxAliasExpansion) bail();
@@ -493,17 +510,17 @@ class Walk {
     }
     if (node.anchor) this.anchors.set(node.anchor, node);
     if (node.tag === "!reset") {
-      this.out.resets.push(path);
+      this.out.resets.push(keyPath(path));
       return RESET;
     }
-    if (node.tag === "!override") this.out.overrides.push(path);
+    if (node.tag === "!override") this.out.overrides.push(keyPath(path));
     if (node.t === "scalar") return node.value;
     const positions = this.out.positions;
     if (node.t === "seq") {
       const arr: unknown[] = [];
       for (const item of node.items) {
         const i = arr.length;
-        const v = this.value(item, [...path, i], depth + 1, -1, positions.child(slot, i));
+        const v = this.value(item, { up: path, key: i }, depth + 1, -1, positions.child(slot, i));
         if (v !== RESET) arr.push(v);
       }
       return arr;
@@ -520,7 +537,7 @@ class Walk {
         }
         continue;
       }
-      const v = this.value(pair.value, [...path, pair.key], depth + 1, pair.keyOff, positions.child(slot, pair.key));
+      const v = this.value(pair.value, { up: path, key: pair.key }, depth + 1, pair.keyOff, positions.child(slot, pair.key));
       if (v !== RESET) setOwn(obj, pair.key, v);
     }
     for (const source of merged.flatMap((m) => (Array.isArray(m) ? m : [m]))) {
@@ -551,7 +568,7 @@ export function parseFast(file: string, text: string): FastResult | undefined {
     const out: ParsedDocument[] = [];
     for (const root of docs) {
       const parsed: ParsedDocument = { file, data: undefined, positions: new PositionIndex(file, toLocation), resets: [], overrides: [] };
-      const v = new Walk(parsed).value(root, [], 0, -1, parsed.positions.rootSlot);
+      const v = new Walk(parsed).value(root, undefined, 0, -1, parsed.positions.rootSlot);
       if (v === RESET) bail();
       parsed.data = v;
       out.push(parsed);

@@ -123,6 +123,13 @@ describe("parseFast (experimental) equals parseComposeYaml", () => {
     ["bad indentation", "a:\n  b: 1\n c: 2\n"],
     ["undefined alias", "a: *nope\n"],
     ["empty file", ""],
+    ["an empty document", "a: 1\n---\n"],
+    ["deep nesting", `${Array.from({ length: 70 }, (_, i) => `${" ".repeat(i)}k:`).join("\n")} 1\n`],
+    ["alias bombs", `a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 6 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(", ")}]`).join("\n")}\n`],
+    ["anchors redefined", "a: &x 1\nb: &x 2\nc: *x\n"],
+    ["props on keys", "&k a: 1\n"],
+    ["tabs in scalars", "a: \"x\ty\"\n"],
+    ["CRLF", "a: 1\r\nb: 2\r\n"],
   ];
   for (const [name, text] of declined) {
     it(`declines ${name}`, () => {
@@ -162,6 +169,57 @@ describe("parseFast (experimental) equals parseComposeYaml", () => {
       { seed: SEED ?? 424242, numRuns: RUNS },
     );
     expect(handled).toBeGreaterThan(100);
+  }, 600_000);
+
+  it("on generated compose-like documents with varied layout (seeded)", () => {
+    type Tree = string | Tree[] | { [k: string]: Tree };
+    const scalar = fc.constantFrom("nginx:1.27", "0444", "8080:80", "true", "~", "", "'single'", "\"dq \\\"x\\\"\"", "\"multi\n line\"", "*a", "*b", "!reset", "!override v", "a # c", "x:y", "1.5", "-1", "|\n  l1\n\n  l2\n", ">+\n  f\n", "|-\n   deep\n  x\n");
+    const tree: fc.Arbitrary<Tree> = fc.letrec<{ t: Tree }>((tie) => ({
+      t: fc.oneof(
+        { depthSize: "small" },
+        scalar,
+        fc.array(tie("t"), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom("a", "b", "image", "<<", "ports", "x y", "\"q\""), tie("t"), { maxKeys: 3 }),
+      ),
+    })).t;
+    const layout = fc.record({
+      step: fc.constantFrom(1, 2, 4),
+      flow: fc.boolean(),
+      flowBreak: fc.boolean(),
+      seqSameIndent: fc.boolean(),
+      blank: fc.constantFrom("", "\n", "\n# note\n", "\n   # deep note\n"),
+      colon: fc.constantFrom(":", " :"),
+      anchorOn: fc.constantFrom("", "&a", "&b", "!override", "&a !reset"),
+    });
+    const render = (t: Tree, indent: number, l: { step: number; flow: boolean; flowBreak: boolean; seqSameIndent: boolean; blank: string; colon: string; anchorOn: string }, top: boolean): string => {
+      const pad = (n: number) => " ".repeat(n);
+      if (typeof t === "string") {
+        if (t.startsWith("|") || t.startsWith(">")) return ` ${t.replace(/\n(?=.)/g, `\n${pad(indent)}`).replace(/\n$/, "")}`;
+        return t === "" ? "" : ` ${t.replace(/\n/g, `\n${pad(indent)}`)}`;
+      }
+      if (l.flow && !top) {
+        const br = l.flowBreak ? `\n${pad(indent)}` : " ";
+        const flat = (x: Tree): string => (typeof x === "string" ? (/^[\w.:~-]*$/.test(x) && x !== "" ? x : "'s'") : Array.isArray(x) ? `[${x.map(flat).join(", ")}]` : `{${Object.entries(x).filter(([k]) => k !== "<<").map(([k, v]) => `${k}: ${flat(v)}`).join(",")}}`);
+        return ` ${flat(t).replace(/, /g, `,${br}`)}`;
+      }
+      if (Array.isArray(t)) {
+        if (t.length === 0) return " []";
+        const ind = l.seqSameIndent && !top ? indent - l.step : indent;
+        return t.map((x) => `\n${pad(Math.max(ind, 0))}-${render(x, Math.max(ind, 0) + 2, l, false)}`).join("") ;
+      }
+      const entries = Object.entries(t);
+      if (entries.length === 0) return " {}";
+      return entries.map(([k, v], i) => `${i === 1 ? l.blank : ""}\n${pad(indent)}${k}${l.colon}${i === 0 && l.anchorOn ? ` ${l.anchorOn}` : ""}${render(v, indent + l.step, l, false)}`).join("");
+    };
+    let handled = 0;
+    fc.assert(
+      fc.property(tree, layout, (t, l) => {
+        const text = `${render(typeof t === "string" || Array.isArray(t) ? { services: t } : t, 0, l, true).replace(/^\n/, "")}\n`;
+        if (check(text)) handled++;
+      }),
+      { seed: SEED ?? 777, numRuns: RUNS },
+    );
+    expect(handled).toBeGreaterThan(50);
   }, 600_000);
 
   it("on mutated corpus files (seeded)", () => {
