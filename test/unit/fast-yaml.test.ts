@@ -138,6 +138,20 @@ describe("parseFast (experimental) equals parseComposeYaml", () => {
     });
   }
 
+  const edges = [
+    "- |2\n   x\n", "a:\n  - |1\n    x\n", " - >2-\n     y\n", "a: &s x\nb:\n  <<: *s\n", "a: &l [1]\nb:\n  <<: *l\n",
+    "a: &m {x: 1}\nb:\n  <<: [*m, *m]\n", "a: &m {x: 1}\nb: {<<: *m}\n", "a: &m\n  x: !reset 1\n  y: 2\nb:\n  <<: *m\n",
+    "a: |\n\n  x\n\n\nb: 1\n", "a: >\n  x\n\n   y\n  z\nb: |-\n", "a: \"x\\\n  y\"\n", "a: 'x\n\n  y'\n", "- 'x\n  y'\n",
+    "a: [x,\n  y]\n", "a:\n  b: {x: [1,\n    2], y: 3}\n", "a: b\n...\n", "--- \na: 1\n", "---\n- 1\n--- # c\n- 2\n",
+    "a:\n- 1\n- 2\nb: 3\n", "a:\n  - 1\n  -\n  - - x\n    - y\n", "a:   \nb: 2\n", "a: # c\nb: 2\n", "- \n- x\n",
+    "\"a b\": 1\n'c''d': 2\n", "a: 1\n  # c\nb: 2\n", "a: !reset\nb: 1\n", "a: !override\nb: 1\n", "x: !reset [1]\ny: !override {a: 1}\n",
+    "a: &x !override\n  b: 1\nc: *x\n", "s:\n  - &x a\n  - !reset *x\n", "a: 0b101\nb: 1_000\nc: 0x\nd: 1.\ne: .5\nf: +.inf\ng: 1e\n",
+    "a: -\n", "a: - b\n", "a: [a: 1]\n", "a: {b}\n", "a: {b: }\n", "k: v\n-- x\n", "a:\n  b: 1\n   c: 2\n", "a: 'x'y\n",
+  ];
+  it("on edge cases: declined or identical", () => {
+    for (const text of edges) check(text);
+  });
+
   it("on generated YAML-ish documents (seeded)", () => {
     const plain = fc.constantFrom("x", "hello world", "0444", "-0444", "0x1F", "0o7", "~", "null", "", "True", "false", ".inf", "-.5", "1e3", "12", "09", "a:b", "a #c", "<<", "@x", "-", "- x", "?", "&a x", "*a", "!reset", "!override", "[a]", "{a: b}");
     const quoted = fc.constantFrom("\"a\\tb\"", "'it''s'", "\"x\n  y\"", "''", "\"0444\"", "\"<<\"");
