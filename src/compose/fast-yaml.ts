@@ -85,13 +85,10 @@ function tokenize(text: string): Tok[] {
     }
     if (s === "\u0002") continue;
     off += s.length;
-    if (pendingHeader && s !== "\n" && s !== "\r\n" && !/^ +$/.test(s) && s[0] !== "#") bail();
     const c = s[0];
-    if (s === "\n" || s === "\r\n") continue;
-    if (c === " ") {
-      if (!/^ +$/.test(s)) bail();
-      continue;
-    }
+    // parseFast declined tabs and CRs up front, so white space tokens are plain spaces and "\n"
+    if (pendingHeader && s !== "\n" && c !== " " && c !== "#") bail();
+    if (s === "\n" || c === " ") continue;
     if (c === "#") {
       // a comment needs white space before it (`a#b` is a scalar, `{}#` an error)
       if (start > 0 && text[start - 1] !== " " && text[start - 1] !== "\n") bail();
