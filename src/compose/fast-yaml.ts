@@ -5,7 +5,7 @@
 // parseComposeYaml's exactly (test/unit/fast-yaml.test.ts checks it differentially).
 import { CST, Lexer } from "yaml";
 import type { KeyPath, Location } from "./diagnostics.js";
-import { PositionIndex, SOURCE_LIMITS, type ParsedDocument } from "./source.js";
+import { PositionIndex, SOURCE_LIMITS, type ParsedDocument } from "./positions.js";
 
 export type FastResult = ParsedDocument[];
 

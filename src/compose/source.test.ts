@@ -79,3 +79,10 @@ describe("parseComposeYaml numbers", () => {
     expect((doc!.data as { mode: unknown }).mode).toBe(expected);
   });
 });
+
+describe("parseComposeYaml never throws on odd keys", () => {
+  it("reports a complex key holding a bad merge instead of throwing", () => {
+    const bag = new DiagnosticBag();
+    expect(() => parseComposeYaml("f", "a: &a [1]\n? { <<: *a }\n: x\n", bag)).not.toThrow();
+  });
+});
