@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanupProject, projectLabel, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject, type MoorResult } from "./harness.js";
+import { cleanupProject, projectLabel, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject, type MoorResult, docker, expectOk } from "./harness.js";
 
 const engine = await requireEngine();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-down-test-"));
@@ -29,15 +29,7 @@ async function moor(dir: string, args: string[]): Promise<MoorResult> {
 }
 
 async function moorOk(dir: string, args: string[]): Promise<MoorResult> {
-  const r = await moor(dir, args);
-  if (r.exitCode !== 0) throw new Error(`moor ${args.join(" ")} exited ${r.exitCode}:\n${r.all}`);
-  return r;
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await execa("docker", args, { reject: false });
-  if (r.exitCode !== 0) throw new Error(`docker ${args.join(" ")}: ${String(r.stderr)}`);
-  return String(r.stdout);
+  return expectOk(await moor(dir, args), args);
 }
 
 const lines = (s: string) => s.split("\n").filter((l) => l !== "").sort();

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanupProject, projectLabel, repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject, type MoorResult } from "./harness.js";
+import { cleanupProject, projectLabel, repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject, type MoorResult, docker } from "./harness.js";
 
 const engine = await requireEngine();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-ps-logs-test-"));
@@ -31,12 +31,6 @@ async function moor(args: string[]): Promise<MoorResult> {
   const r = await runMoor(["-p", name, ...args], { cwd: dir });
   if (r.exitCode !== 0) throw new Error(`moor ${args.join(" ")} exited ${r.exitCode}:\n${r.all}`);
   return r;
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await execa("docker", args, { reject: false });
-  if (r.exitCode !== 0) throw new Error(`docker ${args.join(" ")}: ${String(r.stderr)}`);
-  return String(r.stdout);
 }
 
 const sorted = (s: string) => s.split("\n").filter((l) => l !== "").sort();
@@ -191,8 +185,11 @@ describe("commands that need no engine", () => {
       const r = await run(args);
       expect({ args, code: r.exitCode, stderr: String(r.stderr) }).toEqual({ args, code: 0, stderr: "" });
     }
-    // The hook does bite: a command that talks to the engine fails under it.
-    expect((await run(["ps"])).stderr).toContain("loaded dockerode");
+    // The hook does bite: importing any of the three fails under it.
+    for (const name of ["dockerode", "ink", "react"]) {
+      const r = await execa(process.execPath, ["--import", register, "--input-type=module", "-e", `await import(${JSON.stringify(name)})`], { cwd: repoRoot, reject: false });
+      expect(r.stderr).toContain(`loaded ${name}`);
+    }
     fs.rmSync(own, { recursive: true, force: true });
   });
 });

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanupProject, projectLabel, repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject, type MoorResult } from "./harness.js";
+import { cleanupProject, projectLabel, repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject, type MoorResult, docker, expectOk } from "./harness.js";
 
 const engine = await requireEngine();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-up-test-"));
@@ -34,15 +34,7 @@ async function moor(dir: string, name: string, args: string[], env: Record<strin
 
 /** Like `moor` but fails with moor's output when it exits non-zero. */
 async function moorOk(dir: string, name: string, args: string[], env: Record<string, string> = {}): Promise<MoorResult> {
-  const r = await moor(dir, name, args, env);
-  if (r.exitCode !== 0) throw new Error(`moor ${args.join(" ")} exited ${r.exitCode}:\n${r.all}`);
-  return r;
-}
-
-async function docker(args: string[]): Promise<string> {
-  const r = await execa("docker", args, { reject: false });
-  if (r.exitCode !== 0) throw new Error(`docker ${args.join(" ")}: ${String(r.stderr)}`);
-  return String(r.stdout);
+  return expectOk(await moor(dir, name, args, env), args);
 }
 
 /** Container name → id, state and number for every container of the project (one-offs included). */

@@ -127,3 +127,16 @@ export async function runMoor(
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr), all: String(result.all ?? "") };
 }
+
+/** Runs the docker CLI and returns its stdout; a non-zero exit fails with its stderr. */
+export async function docker(args: string[]): Promise<string> {
+  const r = await execa("docker", args, { reject: false });
+  if (r.exitCode !== 0) throw new Error(`docker ${args.join(" ")}: ${String(r.stderr)}`);
+  return String(r.stdout);
+}
+
+/** Passes a moor result through, or fails with moor's whole output when it exited non-zero. */
+export function expectOk(r: MoorResult, args: readonly string[]): MoorResult {
+  if (r.exitCode !== 0) throw new Error(`moor ${args.join(" ")} exited ${r.exitCode}:\n${r.all}`);
+  return r;
+}
