@@ -4,9 +4,13 @@ import { Command, Option } from "commander";
 import { ComposeError } from "../compose/diagnostics.js";
 import { ExitCode, printDiagnostics, UserError } from "./errors.js";
 import type { GlobalOptions } from "./global-options.js";
+import { registerImagesCommands } from "./register/images.js";
+import { registerInspectCommands } from "./register/inspect.js";
+import { registerLifecycleCommands } from "./register/lifecycle.js";
+import { registerOneoffCommands } from "./register/oneoff.js";
+import { collect } from "./register/shared.js";
+import { registerWatchCommands } from "./register/watch.js";
 import { MOOR_VERSION } from "./version.js";
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function buildProgram(): Command {
   const program = new Command("moor")
@@ -170,6 +174,12 @@ export function buildProgram(): Command {
       else if (opts.format === "json") process.stdout.write(JSON.stringify({ version: MOOR_VERSION }) + "\n");
       else process.stdout.write(`moor version ${MOOR_VERSION}\n`);
     });
+
+  registerOneoffCommands(program, global);
+  registerLifecycleCommands(program, global);
+  registerImagesCommands(program, global);
+  registerInspectCommands(program, global);
+  registerWatchCommands(program, global);
 
   for (const cmd of program.commands) addGlobalFlags(cmd);
   return program;

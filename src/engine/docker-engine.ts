@@ -58,6 +58,7 @@ interface RequestSpec {
   /** A request body sent as is (tar archives). */
   file?: Readable | Buffer;
   signal?: AbortSignal;
+  headers?: Record<string, string>;
 }
 
 type DialOptions = Parameters<Docker["modem"]["dial"]>[0];
@@ -278,6 +279,7 @@ export class DockerEngine implements Engine {
       isStream: stream,
       statusCodes: STATUS_CODES,
       ...(spec.file !== undefined ? { file: spec.file } : {}),
+      ...(spec.headers ? { headers: spec.headers } : {}),
       ...(spec.signal ? { abortSignal: spec.signal } : {}),
     };
     return new Promise((resolve, reject) => {
@@ -497,6 +499,53 @@ export class DockerEngine implements Engine {
     };
     const error = raw?.Error?.Message;
     return { exitCode: raw?.StatusCode ?? 0, ...(error ? { error } : {}) };
+  }
+
+  async pauseContainer(id: string): Promise<void> {
+    await this.request("containers.pause", { method: "POST", path: `/containers/${enc(id)}/pause` });
+  }
+
+  async unpauseContainer(id: string): Promise<void> {
+    await this.request("containers.unpause", { method: "POST", path: `/containers/${enc(id)}/unpause` });
+  }
+
+  async restartContainer(id: string, timeoutSec?: number): Promise<void> {
+    await this.request("containers.restart", { method: "POST", path: `/containers/${enc(id)}/restart`, query: { t: timeoutSec } });
+  }
+
+  async topContainer(id: string, psArgs?: string): Promise<{ titles: string[]; processes: string[][] }> {
+    const raw = (await this.request("containers.top", { method: "GET", path: `/containers/${enc(id)}/top`, query: { ps_args: psArgs } })) as {
+      Titles?: string[];
+      Processes?: string[][];
+    };
+    return { titles: raw?.Titles ?? [], processes: raw?.Processes ?? [] };
+  }
+
+  async containerStats(id: string): Promise<Record<string, unknown>> {
+    return ((await this.request("containers.stats", { method: "GET", path: `/containers/${enc(id)}/stats`, query: { stream: false } })) ?? {}) as Record<string, unknown>;
+  }
+
+  async tagImage(ref: string, repo: string, tag: string): Promise<void> {
+    await this.request("images.tag", { method: "POST", path: `/images/${imagePath(ref)}/tag`, query: { repo, tag } });
+  }
+
+  async pushImage(ref: string, onProgress?: ProgressListener): Promise<void> {
+    const parsed = parseImageRef(ref);
+    const fail = (message: string, status?: number, cause?: unknown): ImagePullError =>
+      new ImagePullError(ref, parsed.registry, classifyPullFailure(message), message, { status, cause, verb: "push" });
+    let res: IncomingMessage;
+    try {
+      // The engine wants an X-Registry-Auth header even when empty: "{}" base64.
+      res = await this.requestStream("images.push", { method: "POST", path: `/images/${enc(parsed.name)}/push`, query: { tag: parsed.tag }, headers: { "X-Registry-Auth": "e30=" } });
+    } catch (err) {
+      if (err instanceof EngineError && err.status !== undefined) throw fail(err.engineMessage, err.status, err);
+      throw err;
+    }
+    for await (const message of this.progress(res, "images.push")) {
+      if (message.error !== undefined || message.errorDetail !== undefined) throw fail(message.errorDetail?.message ?? message.error ?? "push failed");
+      const text = [message.id, message.status, message.progress].filter((x) => x).join(" ");
+      if (text && onProgress) onProgress(text);
+    }
   }
 
   // ---- networks and volumes ---------------------------------------------------------------

@@ -220,6 +220,20 @@ export interface Engine {
   /** Waits for the container to stop and resolves with its exit code. */
   waitContainer(id: string, condition?: "not-running" | "next-exit" | "removed"): Promise<{ exitCode: number; error?: string }>;
 
+  pauseContainer(id: string): Promise<void>;
+  unpauseContainer(id: string): Promise<void>;
+  /** Stops (waiting `timeoutSec`) and starts again. */
+  restartContainer(id: string, timeoutSec?: number): Promise<void>;
+  /** `ps` inside the container: column titles and rows, as `docker top` prints them. */
+  topContainer(id: string, psArgs?: string): Promise<{ titles: string[]; processes: string[][] }>;
+  /** One sample of the container's resource use (the API's stats JSON, `stream=false`). */
+  containerStats(id: string): Promise<Record<string, unknown>>;
+
+  /** Adds `repo:tag` to an existing image. */
+  tagImage(ref: string, repo: string, tag: string): Promise<void>;
+  /** Rejects with ImagePullError (verb "push"; reason "unreachable" when no registry answers). */
+  pushImage(ref: string, onProgress?: ProgressListener): Promise<void>;
+
   /** Resolves with the network's id. */
   createNetwork(req: NetworkCreateRequest): Promise<string>;
   removeNetwork(idOrName: string): Promise<void>;

@@ -67,7 +67,8 @@ export class ImagePullError extends EngineError {
   readonly image: string;
   readonly registry: string;
   readonly reason: PullFailure;
-  constructor(image: string, registry: string, reason: PullFailure, engineMessage: string, opts: { status?: number; cause?: unknown } = {}) {
+  constructor(image: string, registry: string, reason: PullFailure, engineMessage: string, opts: { status?: number; cause?: unknown; verb?: "pull" | "push" } = {}) {
+    const verb = opts.verb ?? "pull";
     const what =
       reason === "unreachable"
         ? `${registry} is unreachable (${engineMessage})`
@@ -76,8 +77,8 @@ export class ImagePullError extends EngineError {
           : reason === "denied"
             ? `${registry} denied access (${engineMessage})`
             : engineMessage;
-    super(`cannot pull ${image}: ${what}`, {
-      operation: "images.pull",
+    super(`cannot ${verb} ${image}: ${what}`, {
+      operation: `images.${verb}`,
       engineMessage,
       status: opts.status,
       cause: opts.cause,

@@ -1,0 +1,6 @@
+// The port, top, cp, events, stats, ls command(s). Each action imports its implementation only when it runs.
+import type { RegisterCommands } from "./shared.js";
+
+export const registerInspectCommands: RegisterCommands = (_program, _global) => {
+  // Commands of this group are added here.
+};
