@@ -21,9 +21,14 @@ for (const f of files) {
     const at = typeof build === "object" && build ? `a snapshot of ${build.commit}${build.uncommittedChanges ? " + uncommitted changes" : ""}` : `HEAD ${r.machine.moorCommit}`;
     if (versions.length > 0) console.log(`Versions: ${versions.join("; ")}. moor: ${at}.\n`);
   } else if (r.medians) {
-    console.log(`### ${r.title}\n\n| phase | median ms |\n| --- | ---: |`);
-    for (const [k, v] of Object.entries(r.medians)) console.log(`| ${k} | ${fmtMs(/** @type {number} */ (v))} |`);
-    console.log(`\n${r.runs} fresh processes; load average ${r.machine.loadBefore.join(" ")} before; ${r.finishedAt}.\n`);
+    // Either { phase: ms } or, one column per workload, { workload: { phase: ms } }.
+    /** @type {Record<string, Record<string, number>>} */
+    const groups = Object.values(r.medians).every((v) => typeof v === "number") ? { "median ms": r.medians } : r.medians;
+    const columns = Object.keys(groups);
+    const phases = [...new Set(columns.flatMap((c) => Object.keys(groups[c] ?? {})))];
+    console.log(`### ${r.title}\n\n| phase | ${columns.join(" | ")} |\n| --- |${columns.map(() => " ---: |").join("")}`);
+    for (const p of phases) console.log(`| ${p} | ${columns.map((c) => (typeof groups[c]?.[p] === "number" ? fmtMs(groups[c][p]) : "")).join(" | ")} |`);
+    console.log(`\n${r.runs} runs; load average ${r.machine.loadBefore.join(" ")} before; ${r.finishedAt}.\n`);
   } else if (r.goals) {
     console.log("### goals\n\n| goal | measured | met |\n| --- | --- | --- |");
     for (const g of r.goals) console.log(`| ${g.goal} | ${g.measured} | ${g.met === undefined || g.met === null ? "–" : g.met ? "yes" : "**no**"} |`);
