@@ -9,6 +9,7 @@ import { registerInspectCommands } from "./register/inspect.js";
 import { registerLifecycleCommands } from "./register/lifecycle.js";
 import { registerOneoffCommands } from "./register/oneoff.js";
 import { collect } from "./register/shared.js";
+import { registerStackCommands } from "./register/stack.js";
 import { registerWatchCommands } from "./register/watch.js";
 import { MOOR_VERSION } from "./version.js";
 
@@ -180,6 +181,7 @@ export function buildProgram(): Command {
   registerImagesCommands(program, global);
   registerInspectCommands(program, global);
   registerWatchCommands(program, global);
+  registerStackCommands(program, global);
 
   for (const cmd of program.commands) addGlobalFlags(cmd);
   return program;
