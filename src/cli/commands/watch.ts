@@ -1,0 +1,410 @@
+// `moor watch` and `moor up --watch`: bring the project up, then keep it equal to its files until
+// Ctrl-C. Three sources say "look again": the project's input files (compose, .env, env_file,
+// include/extends, Dockerfiles and .dockerignore of built services) → reload, plan, apply the
+// difference; `develop.watch` paths → sync / restart / exec / rebuild; engine events → a project
+// container removed by hand is put back. All work runs one job at a time, so a reload never
+// races a sync. Containers stay running when watch ends.
+import fs from "node:fs";
+import path from "node:path";
+import { loadProject } from "../../compose/load.js";
+import type { LoadResult } from "../../compose/load-options.js";
+import type { Project } from "../../compose/types.js";
+import type { Engine } from "../../engine/engine.js";
+import { parseIgnoreFile } from "../../engine/build-context.js";
+import { LABELS } from "../../engine/types.js";
+import type { EventSink, MoorEvent } from "../../reconcile/events.js";
+import { executePlan } from "../../reconcile/execute.js";
+import { destructiveActions, plan, type PlanOptions } from "../../reconcile/plan.js";
+import { describeAction } from "../../reconcile/plan-text.js";
+import { Debouncer } from "../../watch/debounce.js";
+import { startFileWatcher, type FileWatcher } from "../../watch/file-watcher.js";
+import { classifyBatch, localContext, resolveRules, isSyncAction, watcherIgnores, type ResolvedRule } from "../../watch/rules.js";
+import { walkRule, type ArchiveEntryInput } from "../../watch/sync-archive.js";
+import { serviceContainers, syncToService } from "../../watch/syncer.js";
+import { printDiagnostics, UserError } from "../errors.js";
+import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
+import { progressSink } from "../progress.js";
+import { connectEngine, loadOrThrow, observe, parallelism, stderrColor } from "../project-context.js";
+import { MOOR_VERSION } from "../version.js";
+import { upCommand, type UpOptions } from "./up.js";
+
+export interface WatchOptions {
+  /** Do not build and start the services first. */
+  noUp?: boolean;
+  /** Remove the image a rebuild replaced, when nothing uses it any more (compose's --prune, on by default). */
+  prune?: boolean;
+  /** Hide build output. */
+  quiet?: boolean;
+}
+
+/** How long a burst must be quiet before it is applied, and the longest it may wait (ms). */
+const QUIET_MS = Number(process.env.MOOR_WATCH_QUIET_MS ?? 50);
+const MAX_WAIT_MS = Math.max(QUIET_MS, Number(process.env.MOOR_WATCH_MAX_WAIT_MS ?? 500));
+/** A sync rule with more changes than this in one batch is resynced whole. */
+const MAX_BATCH = 1000;
+
+const say = (message: string) => process.stdout.write(`${message}\n`);
+
+/** `moor watch [SERVICE...]`. */
+export async function watchCommand(global: GlobalOptions, services: string[], opts: WatchOptions): Promise<void> {
+  if (global.file?.includes("-")) throw new UserError("watch cannot follow a compose file read from standard input", "save it to a file and pass it with -f");
+  const loaded = await loadOrThrow(global, { services });
+  for (const s of services) if (!loaded.project.services[s]) throw new UserError(`no such service: ${s}`);
+  checkRules(loaded.project, services);
+  if (!opts.noUp) await upCommand(global, services, { detach: true, quietPull: opts.quiet });
+  const session = await WatchSession.start(global, services, opts);
+  await session.untilStopped();
+}
+
+/** `moor up --watch`: up, then watch beside the attached logs (or alone with --detach). */
+export async function upWatchCommand(global: GlobalOptions, services: string[], up: UpOptions): Promise<void> {
+  if (global.file?.includes("-")) throw new UserError("watch cannot follow a compose file read from standard input", "save it to a file and pass it with -f");
+  const loaded = await loadOrThrow(global, { services });
+  checkRules(loaded.project, services);
+  await upCommand(global, services, { ...up, detach: true });
+  const session = await WatchSession.start(global, services, { prune: true });
+  if (up.detach) return session.untilStopped();
+  const { attachAndFollow } = await import("../attach.js");
+  const engine = await connectEngine();
+  const code = await attachAndFollow(engine, loaded.project, services, up, global, progressSink(global));
+  await session.stop();
+  if (code !== 0) {
+    const { ExitCode } = await import("../errors.js");
+    throw new ExitCode(code);
+  }
+}
+
+function readDockerignore(contextDir: string): string[] {
+  try {
+    return parseIgnoreFile(fs.readFileSync(path.join(contextDir, ".dockerignore"), "utf8"));
+  } catch {
+    return [];
+  }
+}
+
+function checkRules(project: Project, services: string[]): void {
+  const { problems } = resolveRules(project, services, readDockerignore);
+  if (problems.length > 0) throw new UserError(problems.map((p) => p.message).join("\n"));
+}
+
+/** The Dockerfile and .dockerignore of each built service: a change rebuilds it. */
+function buildInputs(project: Project): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [name, svc] of Object.entries(project.services)) {
+    const ctx = localContext(svc);
+    if (!ctx || !svc.build) continue;
+    const dockerfile = svc.build.dockerfile_inline ? undefined : path.resolve(ctx, svc.build.dockerfile ?? "Dockerfile");
+    for (const f of [dockerfile, path.join(ctx, ".dockerignore"), dockerfile && `${dockerfile}.dockerignore`]) {
+      if (!f) continue;
+      out.set(f, [...(out.get(f) ?? []), name]);
+    }
+  }
+  return out;
+}
+
+class WatchSession {
+  private rules: ResolvedRule[] = [];
+  private inputs = new Set<string>();
+  private builds = new Map<string, string[]>();
+  private watched = new Set<string>();
+  private watcher!: FileWatcher;
+  private readonly abort = new AbortController();
+  private queue: Promise<void> = Promise.resolve();
+  private busy = 0;
+  private stopped!: Promise<void>;
+  private resolveStopped!: () => void;
+  private readonly sink: EventSink;
+  private readonly configBatch: Debouncer<string>;
+  private readonly fileBatch: Debouncer<string>;
+  private readonly gone: Debouncer<string>;
+
+  private constructor(
+    private readonly global: GlobalOptions,
+    private readonly services: string[],
+    private readonly opts: WatchOptions,
+    private readonly engine: Engine,
+    private project: Project,
+    private result: LoadResult,
+  ) {
+    const base = progressSink(global);
+    this.sink = opts.quiet ? (e: MoorEvent) => (e.type === "progress" ? undefined : base(e)) : base;
+    this.configBatch = new Debouncer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, onFlush: (b) => this.enqueue(() => this.reload(b)) });
+    this.fileBatch = new Debouncer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, onFlush: (b) => this.enqueue(() => this.applyBatch(b)) });
+    this.gone = new Debouncer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, onFlush: (b) => this.enqueue(() => this.restore(b)) });
+    this.stopped = new Promise((r) => (this.resolveStopped = r));
+  }
+
+  static async start(global: GlobalOptions, services: string[], opts: WatchOptions): Promise<WatchSession> {
+    const { project, result } = await loadOrThrow(global, { services });
+    const engine = await connectEngine();
+    const s = new WatchSession(global, services, opts, engine, project, result);
+    const started = performance.now();
+    s.adopt(project, result);
+    s.watcher = startFileWatcher({
+      paths: [...s.watchPaths()],
+      ignores: (p, isDir) => watcherIgnores(p, isDir, s.rules, s.inputs),
+      onChange: (c) => {
+        if (s.inputs.has(c.path)) s.configBatch.push(c.path);
+        else s.fileBatch.push(c.path);
+      },
+      onError: (err) => s.sink({ type: "warning", message: `watch: ${err.message}` }),
+    });
+    for (const p of s.watchPaths()) s.watched.add(p);
+    await s.watcher.ready;
+    if (process.env.MOOR_WATCH_TIMING) process.stderr.write(`watch ready in ${Math.round(performance.now() - started)} ms\n`);
+    await s.initialSync(s.rules);
+    void s.followEvents();
+    const onSigint = () => void s.stop();
+    process.once("SIGINT", onSigint);
+    process.once("SIGTERM", onSigint);
+    void s.stopped.then(() => {
+      process.removeListener("SIGINT", onSigint);
+      process.removeListener("SIGTERM", onSigint);
+    });
+    if (s.rules.length === 0) say("none of the selected services is configured for watch: following the compose files only");
+    say("Watch enabled");
+    return s;
+  }
+
+  untilStopped(): Promise<void> {
+    return this.stopped;
+  }
+
+  async stop(): Promise<void> {
+    if (this.abort.signal.aborted) return this.stopped;
+    this.abort.abort();
+    this.configBatch.dispose();
+    this.fileBatch.dispose();
+    this.gone.dispose();
+    await this.watcher.close();
+    // Let the job that runs finish: an interrupted sync or recreate would leave a half-done state.
+    await this.queue;
+    say("Watch disabled");
+    this.resolveStopped();
+    return this.stopped;
+  }
+
+  private adopt(project: Project, result: LoadResult): void {
+    this.project = project;
+    this.result = result;
+    const { rules, warnings } = resolveRules(project, this.services, readDockerignore);
+    for (const w of warnings) this.sink({ type: "warning", message: w });
+    this.rules = rules;
+    this.builds = buildInputs(project);
+    this.inputs = new Set([...result.inputFiles.filter((f) => f !== "-").map((f) => path.resolve(f)), ...this.builds.keys()]);
+  }
+
+  private watchPaths(): Set<string> {
+    return new Set([...this.inputs, ...this.rules.map((r) => r.path)]);
+  }
+
+  /** Watches what a reloaded project adds and forgets what it dropped. */
+  private rewatch(): void {
+    const want = this.watchPaths();
+    const add = [...want].filter((p) => !this.watched.has(p));
+    const drop = [...this.watched].filter((p) => !want.has(p));
+    if (add.length > 0) this.watcher.add(add);
+    if (drop.length > 0) this.watcher.unwatch(drop);
+    this.watched = want;
+  }
+
+  private enqueue(job: () => Promise<void>): void {
+    if (this.abort.signal.aborted) return;
+    this.queue = this.queue.then(async () => {
+      if (this.abort.signal.aborted) return;
+      this.busy++;
+      try {
+        await job();
+      } catch (err) {
+        this.sink({ type: "warning", message: `Error handling changes: ${(err as Error).message}` });
+      } finally {
+        this.busy--;
+      }
+    });
+  }
+
+  // ---- compose-file edits ----------------------------------------------------------------
+
+  private async reload(changed: string[]): Promise<void> {
+    const names = changed.map((f) => path.relative(this.result.workingDir, f) || f).join(", ");
+    say(`${names} changed: reloading the project`);
+    const result = loadProject(loadOptionsFrom(this.global, { services: this.services }));
+    const errors = result.diagnostics.filter((d) => d.severity === "error");
+    if (errors.length > 0 || !result.project) {
+      printDiagnostics(errors, { stderr: process.stderr, color: stderrColor() });
+      say("The project is invalid: everything keeps running as it was; watching for a fix");
+      // A new include or env file named by the broken text is still worth watching.
+      for (const f of result.inputFiles) if (f !== "-") this.inputs.add(path.resolve(f));
+      this.rewatch();
+      return;
+    }
+    printDiagnostics(result.diagnostics.filter((d) => d.severity === "warning"), { stderr: process.stderr, color: stderrColor() });
+    const before = this.project;
+    this.adopt(result.project, result);
+    this.rewatch();
+    const removed = Object.keys(before.services).filter((s) => !result.project!.services[s]);
+    const changedBuilds = new Set(changed.flatMap((f) => this.builds.get(f) ?? []));
+    const recreated = await this.converge({ removeOrphans: removed.length > 0 }, "the files");
+    if (changedBuilds.size > 0) {
+      const list = [...changedBuilds].sort();
+      for (const s of list) recreated.add(s);
+      await this.rebuild(list);
+    }
+    await this.initialSync(this.rules.filter((r) => recreated.has(r.service)));
+  }
+
+  /**
+   * Observe, plan, print each action with its cause, execute (images first, then plan again with
+   * the new image ids, as `up` does). A plan that would lose data is not applied. Returns the
+   * services that got new containers.
+   */
+  private async converge(extra: Partial<PlanOptions>, why: string): Promise<Set<string>> {
+    const project = this.project;
+    const options: PlanOptions = { services: this.services, environment: this.result.environment, ...extra };
+    const observed = await observe(this.engine, project.name);
+    const first = plan(project, observed, options);
+    const recreated = new Set<string>();
+    if (first.actions.length === 0) {
+      say(`Project ${project.name} already matches ${why}`);
+      return recreated;
+    }
+    const lost = destructiveActions(first);
+    if (lost.length > 0) {
+      for (const a of lost) this.sink({ type: "warning", message: a.destructive ?? "" });
+      say("This change would lose data: not applied. Run `moor up` to apply it.");
+      return recreated;
+    }
+    for (const a of first.actions) {
+      say(`  ${describeAction(a)}: ${a.cause}`);
+      for (const change of a.changes ?? []) say(`      ${change}`);
+    }
+    const ctx = {
+      project,
+      observed,
+      configFiles: this.result.configFiles,
+      workingDir: this.result.workingDir,
+      environment: this.result.environment,
+      environmentFiles: this.result.envFiles,
+      version: MOOR_VERSION,
+      parallel: parallelism(this.global),
+      onEvent: this.sink,
+    };
+    const imageKinds = new Set(["build-image", "pull-image"]);
+    let last = first;
+    if (first.actions.some((a) => imageKinds.has(a.kind))) {
+      await executePlan({ ...first, actions: first.actions.filter((a) => imageKinds.has(a.kind)).map((a) => ({ ...a, deps: [] })) }, this.engine, ctx);
+      const again = await observe(this.engine, project.name);
+      last = plan(project, again, { ...options, build: false, pull: "never" });
+      await executePlan(last, this.engine, { ...ctx, observed: again });
+    } else {
+      await executePlan(first, this.engine, ctx);
+    }
+    for (const a of last.actions) if (a.kind === "create-container") recreated.add(a.service);
+    return recreated;
+  }
+
+  // ---- develop.watch ---------------------------------------------------------------------
+
+  private async applyBatch(batch: string[]): Promise<void> {
+    const work = classifyBatch(batch, this.rules, MAX_BATCH);
+    if (work.size === 0) return;
+    const rebuild = [...work.entries()].filter(([, w]) => w.rebuild).map(([s]) => s).sort();
+    if (rebuild.length > 0) await this.rebuild(rebuild);
+    for (const [service, w] of [...work.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      if (w.rebuild) continue;
+      const entries: ArchiveEntryInput[] = [];
+      const ruleOf = (containerPath: string) => this.rules.find((r) => r.service === service && isSyncAction(r.action) && r.target !== undefined && (containerPath === r.target || containerPath.startsWith(`${r.target.replace(/\/$/, "")}/`)));
+      for (const m of w.sync) entries.push({ ...m, root: ruleOf(m.containerPath)?.path ?? path.dirname(m.hostPath) });
+      for (const rule of w.resync) entries.push(...this.ruleEntries(rule));
+      if (entries.length > 0) {
+        if (w.resync.length > 0) say(`Large batch of file changes detected for service "${service}": syncing its watched paths again`);
+        say(`Syncing service "${service}" after ${w.sync.length + w.resync.length} changes were detected`);
+        const r = await syncToService(this.engine, this.project.name, service, entries);
+        for (const s of r.skipped) this.sink({ type: "warning", message: `not synced: ${s.hostPath}: ${s.reason}` });
+      }
+      if (w.restart) {
+        const containers = await serviceContainers(this.engine, this.project.name, service);
+        await Promise.all(containers.map((c) => this.engine.restartContainer(c.id)));
+        say(`service(s) ["${service}"] restarted`);
+      }
+      for (const rule of w.exec) await this.runHook(service, rule);
+    }
+  }
+
+  private ruleEntries(rule: ResolvedRule): ArchiveEntryInput[] {
+    const skip = new Set([...this.inputs]);
+    const files = walkRule(rule.path, (p, isDir) => !skip.has(p) && !rule.filter.ignores(p, isDir) && (isDir || rule.filter.includes(p)));
+    const target = rule.target ?? "/";
+    return files.map((f) => ({ hostPath: f, containerPath: f === rule.path ? target : path.posix.join(target, path.relative(rule.path, f).split(path.sep).join("/")), root: rule.path }));
+  }
+
+  /** Syncs whole `initial_sync` rules (at start, and after their service's containers were recreated). */
+  private async initialSync(rules: readonly ResolvedRule[]): Promise<void> {
+    for (const rule of rules) {
+      if (!rule.initialSync || !isSyncAction(rule.action) || rule.target === undefined) continue;
+      const entries = this.ruleEntries(rule);
+      if (entries.length === 0) continue;
+      const r = await syncToService(this.engine, this.project.name, rule.service, entries);
+      for (const s of r.skipped) this.sink({ type: "warning", message: `not synced: ${s.hostPath}: ${s.reason}` });
+    }
+  }
+
+  private async runHook(service: string, rule: ResolvedRule): Promise<void> {
+    const hook = rule.exec;
+    if (!hook) return;
+    const containers = (await serviceContainers(this.engine, this.project.name, service)).filter((c) => c.state === "running");
+    const env = Object.entries(hook.environment ?? {}).flatMap(([k, v]) => (v === null || v === undefined ? [] : [`${k}=${v}`]));
+    await Promise.all(
+      containers.map(async (c) => {
+        const r = await this.engine.exec(c.id, { cmd: hook.command, user: hook.user, privileged: hook.privileged, workingDir: hook.working_dir, env, onLine: (l) => process.stdout.write(`${c.name}  | ${l.text}\n`) });
+        if (r.exitCode !== 0) this.sink({ type: "warning", message: `exec in ${c.name} exited with code ${r.exitCode}` });
+      }),
+    );
+  }
+
+  private async rebuild(services: string[]): Promise<void> {
+    say(`Rebuilding service(s) ${JSON.stringify(services)} after changes were detected...`);
+    const oldImages = new Map<string, string>();
+    if (this.opts.prune !== false) {
+      for (const s of services) {
+        const ref = this.project.services[s]?.image ?? `${this.project.name}-${s}`;
+        const img = await this.engine.inspectImage(ref);
+        if (img) oldImages.set(s, img.id);
+      }
+    }
+    await this.converge({ services, noDeps: true, build: true, forceRecreate: false }, "the rebuilt images");
+    say(`service(s) ${JSON.stringify(services)} successfully built`);
+    // --prune: the image a rebuild replaced goes when nothing else holds it (a busy image stays).
+    for (const id of new Set(oldImages.values())) {
+      await this.engine.removeImage(id).catch(() => undefined);
+    }
+  }
+
+  // ---- engine events ---------------------------------------------------------------------
+
+  private async followEvents(): Promise<void> {
+    try {
+      for await (const ev of this.engine.events({ filters: { type: ["container"], label: [`${LABELS.project}=${this.project.name}`] }, signal: this.abort.signal })) {
+        const a = ev.attributes;
+        if (a[LABELS.oneoff] === "True") continue;
+        const service = a[LABELS.service] ?? "";
+        if (ev.action === "die" && this.busy === 0) say(`container ${a.name ?? ev.id.slice(0, 12)} exited with code ${a.exitCode ?? "?"}`);
+        if (ev.action === "destroy" && this.project.services[service]) this.gone.push(service);
+      }
+    } catch (err) {
+      if (!this.abort.signal.aborted) this.sink({ type: "warning", message: `engine events stopped: ${(err as Error).message}` });
+    }
+  }
+
+  /** Containers went away: plan their services again (a no-op when watch itself replaced them). */
+  private async restore(services: string[]): Promise<void> {
+    const wanted = services.filter((s) => this.project.services[s] && (this.services.length === 0 || this.services.includes(s))).sort();
+    if (wanted.length === 0) return;
+    const observed = await observe(this.engine, this.project.name, false);
+    const missing = wanted.filter((s) => (observed.services.get(s) ?? []).length < (this.project.services[s]?.scale ?? this.project.services[s]?.deploy?.replicas ?? 1));
+    if (missing.length === 0) return;
+    say(`container of ${missing.join(", ")} was removed: converging again`);
+    const recreated = await this.converge({ services: missing, noDeps: true }, "the files");
+    await this.initialSync(this.rules.filter((r) => recreated.has(r.service)));
+  }
+}
