@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { cleanupProject, docker, repoRoot, requireEngine, requireImages, TEST_IMAGES, uniqueProject } from "./harness.js";
+import { cleanupProject, docker, repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject } from "./harness.js";
 
 const engine = await requireEngine();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-watch-test-"));
@@ -303,9 +303,50 @@ services:
     await w.waitForOutput('service(s) ["app"] restarted');
 
     const id = (await containerIds(p.name)).app;
+    const oldImage = (await docker(["image", "inspect", "-f", "{{.Id}}", image])).trim();
     p.write("app/version.txt", "v2\n");
     await until(async () => (await catIn(c, "/version.txt")) === "v2", "the rebuilt image's file", w.output);
     expect((await containerIds(p.name)).app).not.toBe(id);
     expect(w.output()).toContain('service(s) ["app"] successfully built');
+    // --prune is on by default: the replaced image, used by nothing now, is gone.
+    await until(async () => (await execa("docker", ["image", "inspect", oldImage], { reject: false })).exitCode !== 0, "the old image pruned", w.output);
+  });
+
+  it("up --watch attaches, watches, and Ctrl-C stops the project as an attached up does", async () => {
+    const p = project({
+      "compose.yaml": `
+services:
+  app:
+    image: ${BOX}
+    command: ["sh", "-c", "echo app is up; trap 'exit 0' TERM; while true; do sleep 1; done"]
+    develop:
+      watch:
+        - path: ./src
+          action: sync
+          target: /src
+`,
+    });
+    const w = startWatch(p.dir, ["-p", p.name, "up", "--watch"]);
+    await w.waitForOutput("Watch enabled");
+    await w.waitForOutput("app is up");
+    p.write("src/x.txt", "x\n");
+    await until(async () => (await catIn(`${p.name}-app-1`, "/src/x.txt")) === "x", "x.txt", w.output);
+    const { output } = await w.stop();
+    expect(output).toContain("Watch disabled");
+    expect((await containerIds(p.name)).app).toMatch(/ exited$/);
+  });
+
+  it("refuses up --watch with --detach or --no-build, and a rebuild rule without a build section", async () => {
+    const p = project({ "compose.yaml": `services:\n  app:\n    image: ${BOX}\n    develop:\n      watch:\n        - path: ./src\n          action: rebuild\n` });
+    const detached = await runMoor(["-p", p.name, "up", "-d", "--watch"], { cwd: p.dir });
+    expect(detached.exitCode).toBe(1);
+    expect(detached.stderr).toContain("--detach cannot be combined with");
+    const noBuild = await runMoor(["-p", p.name, "up", "--no-build", "--watch"], { cwd: p.dir });
+    expect(noBuild.exitCode).toBe(1);
+    expect(noBuild.stderr).toContain("--no-build and --watch are incompatible");
+    const rebuild = await runMoor(["-p", p.name, "watch"], { cwd: p.dir });
+    expect(rebuild.exitCode).toBe(1);
+    expect(rebuild.stderr).toContain(`can't watch service "app" with action rebuild without a build context`);
+    expect(await containerIds(p.name)).toEqual({});
   });
 });

@@ -16,6 +16,7 @@ import type { EventSink, MoorEvent } from "../../reconcile/events.js";
 import { executePlan } from "../../reconcile/execute.js";
 import { destructiveActions, plan, type PlanOptions } from "../../reconcile/plan.js";
 import { describeAction } from "../../reconcile/plan-text.js";
+import { serviceImage } from "../../reconcile/container-spec.js";
 import { Debouncer } from "../../watch/debounce.js";
 import { startFileWatcher, type FileWatcher } from "../../watch/file-watcher.js";
 import { classifyBatch, localContext, resolveRules, isSyncAction, watcherIgnores, type ResolvedRule } from "../../watch/rules.js";
@@ -52,6 +53,7 @@ export async function watchCommand(global: GlobalOptions, services: string[], op
   for (const s of services) if (!loaded.project.services[s]) throw new UserError(`no such service: ${s}`);
   checkRules(loaded.project, services);
   if (!opts.noUp) await upCommand(global, services, { detach: true, quietPull: opts.quiet });
+  if (global.dryRun) return;
   const session = await WatchSession.start(global, services, opts);
   await session.untilStopped();
 }
@@ -59,11 +61,14 @@ export async function watchCommand(global: GlobalOptions, services: string[], op
 /** `moor up --watch`: up, then watch beside the attached logs (or alone with --detach). */
 export async function upWatchCommand(global: GlobalOptions, services: string[], up: UpOptions): Promise<void> {
   if (global.file?.includes("-")) throw new UserError("watch cannot follow a compose file read from standard input", "save it to a file and pass it with -f");
+  // compose's own words for the flags that cannot go with --watch.
+  if (up.detach || up.wait) throw new UserError("--detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch");
+  if (up.noBuild) throw new UserError("--no-build and --watch are incompatible");
   const loaded = await loadOrThrow(global, { services });
   checkRules(loaded.project, services);
   await upCommand(global, services, { ...up, detach: true });
+  if (global.dryRun || up.dryRun || up.noStart) return;
   const session = await WatchSession.start(global, services, { prune: true });
-  if (up.detach) return session.untilStopped();
   const { attachAndFollow } = await import("../attach.js");
   const engine = await connectEngine();
   const code = await attachAndFollow(engine, loaded.project, services, up, global, progressSink(global));
@@ -111,6 +116,8 @@ class WatchSession {
   private readonly abort = new AbortController();
   private queue: Promise<void> = Promise.resolve();
   private busy = 0;
+  /** When jobs ran (ms since the epoch): a container that stops inside one was stopped by watch. */
+  private windows: { from: number; to: number }[] = [];
   private stopped!: Promise<void>;
   private resolveStopped!: () => void;
   private readonly sink: EventSink;
@@ -213,12 +220,15 @@ class WatchSession {
     this.queue = this.queue.then(async () => {
       if (this.abort.signal.aborted) return;
       this.busy++;
+      const window = { from: Date.now(), to: Infinity };
+      this.windows = [...this.windows.slice(-15), window];
       try {
         await job();
       } catch (err) {
         this.sink({ type: "warning", message: `Error handling changes: ${(err as Error).message}` });
       } finally {
         this.busy--;
+        window.to = Date.now();
       }
     });
   }
@@ -247,8 +257,7 @@ class WatchSession {
     const recreated = await this.converge({ removeOrphans: removed.length > 0 }, "the files");
     if (changedBuilds.size > 0) {
       const list = [...changedBuilds].sort();
-      for (const s of list) recreated.add(s);
-      await this.rebuild(list);
+      for (const s of await this.rebuild(list)) recreated.add(s);
     }
     await this.initialSync(this.rules.filter((r) => recreated.has(r.service)));
   }
@@ -309,7 +318,10 @@ class WatchSession {
     const work = classifyBatch(batch, this.rules, MAX_BATCH);
     if (work.size === 0) return;
     const rebuild = [...work.entries()].filter(([, w]) => w.rebuild).map(([s]) => s).sort();
-    if (rebuild.length > 0) await this.rebuild(rebuild);
+    if (rebuild.length > 0) {
+      const recreated = await this.rebuild(rebuild);
+      await this.initialSync(this.rules.filter((r) => recreated.has(r.service)));
+    }
     for (const [service, w] of [...work.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       if (w.rebuild) continue;
       const entries: ArchiveEntryInput[] = [];
@@ -362,22 +374,26 @@ class WatchSession {
     );
   }
 
-  private async rebuild(services: string[]): Promise<void> {
+  private async rebuild(services: string[]): Promise<Set<string>> {
     say(`Rebuilding service(s) ${JSON.stringify(services)} after changes were detected...`);
     const oldImages = new Map<string, string>();
     if (this.opts.prune !== false) {
       for (const s of services) {
-        const ref = this.project.services[s]?.image ?? `${this.project.name}-${s}`;
-        const img = await this.engine.inspectImage(ref);
+        const svc = this.project.services[s];
+        const img = svc && (await this.engine.inspectImage(serviceImage(this.project.name, svc)));
         if (img) oldImages.set(s, img.id);
       }
     }
-    await this.converge({ services, noDeps: true, build: true, forceRecreate: false }, "the rebuilt images");
+    const recreated = await this.converge({ services, noDeps: true, build: true }, "the rebuilt images");
     say(`service(s) ${JSON.stringify(services)} successfully built`);
     // --prune: the image a rebuild replaced goes when nothing else holds it (a busy image stays).
-    for (const id of new Set(oldImages.values())) {
-      await this.engine.removeImage(id).catch(() => undefined);
+    for (const [s, id] of oldImages) {
+      const svc = this.project.services[s];
+      if (svc && (await this.engine.inspectImage(serviceImage(this.project.name, svc)))?.id === id) continue;
+      // An image still used by a container (or tagged elsewhere) is refused by the engine: keeping it is right.
+      await this.engine.removeImage(id).catch((err: Error) => this.sink({ type: "info", message: `kept image ${id.slice(0, 19)}: ${err.message}` }));
     }
+    return recreated;
   }
 
   // ---- engine events ---------------------------------------------------------------------
@@ -388,7 +404,9 @@ class WatchSession {
         const a = ev.attributes;
         if (a[LABELS.oneoff] === "True") continue;
         const service = a[LABELS.service] ?? "";
-        if (ev.action === "die" && this.busy === 0) say(`container ${a.name ?? ev.id.slice(0, 12)} exited with code ${a.exitCode ?? "?"}`);
+        const at = ev.timeNano / 1e6;
+        const ours = this.busy > 0 || this.windows.some((w) => at >= w.from - 50 && at <= w.to + 50);
+        if (ev.action === "die" && !ours) say(`container ${a.name ?? ev.id.slice(0, 12)} exited with code ${a.exitCode ?? "?"}`);
         if (ev.action === "destroy" && this.project.services[service]) this.gone.push(service);
       }
     } catch (err) {
