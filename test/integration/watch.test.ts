@@ -302,6 +302,10 @@ services:
     await until(async () => (await docker(["inspect", "-f", "{{.State.StartedAt}}", c])) !== started, "a restart", w.output);
     await w.waitForOutput('service(s) ["app"] restarted');
 
+    // A Dockerfile is an input of the project: editing it rebuilds and recreates the service.
+    p.write("app/Dockerfile", `FROM ${BOX}\nCOPY version.txt /version.txt\nENV FROM_DOCKERFILE=yes\n`);
+    await until(async () => (await execa("docker", ["exec", c, "sh", "-c", "echo $FROM_DOCKERFILE"], { reject: false })).stdout === "yes", "the Dockerfile's ENV", w.output);
+
     const id = (await containerIds(p.name)).app;
     const oldImage = (await docker(["image", "inspect", "-f", "{{.Id}}", image])).trim();
     p.write("app/version.txt", "v2\n");
@@ -331,6 +335,13 @@ services:
     await w.waitForOutput("app is up");
     p.write("src/x.txt", "x\n");
     await until(async () => (await catIn(`${p.name}-app-1`, "/src/x.txt")) === "x", "x.txt", w.output);
+    // A recreate ends the attached container's log; up --watch attaches to its replacement.
+    const before = (await containerIds(p.name)).app;
+    const mark = w.output().length;
+    p.write(".env", "GREETING=hello again\n");
+    p.write("compose.yaml", fs.readFileSync(path.join(p.dir, "compose.yaml"), "utf8").replace("echo app is up", "echo app is up: $${GREETING}").replace("    image:", "    environment: [GREETING]\n    image:"));
+    await w.waitForOutput("app-1  | app is up: hello again", mark);
+    expect((await containerIds(p.name)).app).not.toBe(before);
     const { output } = await w.stop();
     expect(output).toContain("Watch disabled");
     expect((await containerIds(p.name)).app).toMatch(/ exited$/);

@@ -45,6 +45,8 @@ const MAX_WAIT_MS = Math.max(QUIET_MS, Number(process.env.MOOR_WATCH_MAX_WAIT_MS
 const MAX_BATCH = 1000;
 
 const say = (message: string) => process.stdout.write(`${message}\n`);
+/** MOOR_WATCH_TIMING=1: when each step of a reaction happened (benchmarks read it). */
+const timing = process.env.MOOR_WATCH_TIMING ? (step: string) => process.stderr.write(`[watch timing] ${(performance.timeOrigin + performance.now()).toFixed(1)} ${step}\n`) : () => {};
 
 /** `moor watch [SERVICE...]`. */
 export async function watchCommand(global: GlobalOptions, services: string[], opts: WatchOptions): Promise<void> {
@@ -71,7 +73,16 @@ export async function upWatchCommand(global: GlobalOptions, services: string[], 
   const session = await WatchSession.start(global, services, { prune: true });
   const { attachAndFollow } = await import("../attach.js");
   const engine = await connectEngine();
-  const code = await attachAndFollow(engine, loaded.project, services, up, global, progressSink(global));
+  let code = 0;
+  while (session.active) {
+    const jobDone = session.nextJob();
+    code = await attachAndFollow(engine, session.currentProject, services, up, global, progressSink(global));
+    // Ctrl-C: the attached up stopped the project, as it does without --watch.
+    if (!session.active || code === 130) break;
+    // Every attached container ended: a recreate replaced them, or they exited. Attach again
+    // once watch has changed something.
+    await Promise.race([jobDone, session.untilStopped()]);
+  }
   await session.stop();
   if (code !== 0) {
     const { ExitCode } = await import("../errors.js");
@@ -116,6 +127,7 @@ class WatchSession {
   private readonly abort = new AbortController();
   private queue: Promise<void> = Promise.resolve();
   private busy = 0;
+  private jobWaiters: (() => void)[] = [];
   /** When jobs ran (ms since the epoch): a container that stops inside one was stopped by watch. */
   private windows: { from: number; to: number }[] = [];
   private stopped!: Promise<void>;
@@ -151,6 +163,7 @@ class WatchSession {
       paths: [...s.watchPaths()],
       ignores: (p, isDir) => watcherIgnores(p, isDir, s.rules, s.inputs),
       onChange: (c) => {
+        timing(`${c.kind} ${c.path}`);
         if (s.inputs.has(c.path)) s.configBatch.push(c.path);
         else s.fileBatch.push(c.path);
       },
@@ -171,6 +184,19 @@ class WatchSession {
     if (s.rules.length === 0) say("none of the selected services is configured for watch: following the compose files only");
     say("Watch enabled");
     return s;
+  }
+
+  get active(): boolean {
+    return !this.abort.signal.aborted;
+  }
+
+  get currentProject(): Project {
+    return this.project;
+  }
+
+  /** Resolves when the next job (a reload, a sync, a rebuild, a restore) has finished. */
+  nextJob(): Promise<void> {
+    return new Promise((resolve) => this.jobWaiters.push(resolve));
   }
 
   untilStopped(): Promise<void> {
@@ -199,6 +225,8 @@ class WatchSession {
     this.rules = rules;
     this.builds = buildInputs(project);
     this.inputs = new Set([...result.inputFiles.filter((f) => f !== "-").map((f) => path.resolve(f)), ...this.builds.keys()]);
+    // A `.env` created after start changes interpolation too.
+    if (!this.global.envFile?.length) this.inputs.add(path.join(result.workingDir, ".env"));
   }
 
   private watchPaths(): Set<string> {
@@ -229,6 +257,7 @@ class WatchSession {
       } finally {
         this.busy--;
         window.to = Date.now();
+        for (const resolve of this.jobWaiters.splice(0)) resolve();
       }
     });
   }
@@ -238,7 +267,9 @@ class WatchSession {
   private async reload(changed: string[]): Promise<void> {
     const names = changed.map((f) => path.relative(this.result.workingDir, f) || f).join(", ");
     say(`${names} changed: reloading the project`);
+    timing("reload");
     const result = loadProject(loadOptionsFrom(this.global, { services: this.services }));
+    timing("loaded");
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     if (errors.length > 0 || !result.project) {
       printDiagnostics(errors, { stderr: process.stderr, color: stderrColor() });
@@ -271,7 +302,9 @@ class WatchSession {
     const project = this.project;
     const options: PlanOptions = { services: this.services, environment: this.result.environment, ...extra };
     const observed = await observe(this.engine, project.name);
+    timing("observed");
     const first = plan(project, observed, options);
+    timing("planned");
     const recreated = new Set<string>();
     if (first.actions.length === 0) {
       say(`Project ${project.name} already matches ${why}`);
@@ -315,6 +348,7 @@ class WatchSession {
   // ---- develop.watch ---------------------------------------------------------------------
 
   private async applyBatch(batch: string[]): Promise<void> {
+    timing(`batch of ${batch.length}`);
     const work = classifyBatch(batch, this.rules, MAX_BATCH);
     if (work.size === 0) return;
     const rebuild = [...work.entries()].filter(([, w]) => w.rebuild).map(([s]) => s).sort();
@@ -332,6 +366,7 @@ class WatchSession {
         if (w.resync.length > 0) say(`Large batch of file changes detected for service "${service}": syncing its watched paths again`);
         say(`Syncing service "${service}" after ${w.sync.length + w.resync.length} changes were detected`);
         const r = await syncToService(this.engine, this.project.name, service, entries);
+        timing(`synced ${r.written.length} written, ${r.deleted.length} deleted`);
         for (const s of r.skipped) this.sink({ type: "warning", message: `not synced: ${s.hostPath}: ${s.reason}` });
       }
       if (w.restart) {
