@@ -1,6 +1,7 @@
 // The one place chokidar is used. Emits changed absolute paths; what they mean is decided
 // elsewhere (rules.ts). `ignores` is consulted for every directory before it is read, so an
 // ignored tree (node_modules, .git) is never walked and costs no watch descriptors.
+import fs from "node:fs";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 
@@ -26,7 +27,7 @@ export interface FileWatcher {
 }
 
 export function startFileWatcher(opts: FileWatcherOptions): FileWatcher {
-  const watcher: FSWatcher = watch([...opts.paths], {
+  const watcher: FSWatcher = watch(watchable(opts.paths), {
     ignoreInitial: true,
     // A symlink is reported as itself; following it could walk (and sync) what lies outside.
     followSymlinks: false,
@@ -41,8 +42,24 @@ export function startFileWatcher(opts: FileWatcherOptions): FileWatcher {
   watcher.on("error", (err) => opts.onError?.(err as Error));
   return {
     ready,
-    add: (paths) => void watcher.add([...paths]),
+    add: (paths) => void watcher.add(watchable(paths)),
     unwatch: (paths) => void watcher.unwatch([...paths]),
     close: () => watcher.close(),
   };
+}
+
+/**
+ * The paths to hand chokidar: a path that does not exist yet is replaced by its nearest existing
+ * directory, so its creation is an ordinary event there (`ignores` keeps the rest of that
+ * directory out). chokidar itself, given a missing path, reports "ready" before it has scanned
+ * the others and never reports the path's creation.
+ */
+function watchable(paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const p of paths) {
+    let q = p;
+    while (!fs.existsSync(q) && path.dirname(q) !== q) q = path.dirname(q);
+    out.add(q);
+  }
+  return [...out];
 }
