@@ -250,11 +250,14 @@ ${extra}`;
     expect((await containerIds(p.name)).b).toBe(before.b);
   });
 
-  it("puts back a container removed by hand", async () => {
+  it("notices a container that dies and puts back one removed by hand", async () => {
     const p = project({ "compose.yaml": `services:\n  a:\n    image: ${BOX}\n    command: ${SERVE}\n` });
     const w = startWatch(p.dir, ["-p", p.name, "watch"]);
     await w.waitForOutput("Watch enabled");
     const before = (await containerIds(p.name)).a!;
+    // A container that dies is noticed (and left as it is, as compose leaves it).
+    await docker(["kill", before.split(" ")[0]!]);
+    await w.waitForOutput(/container \S+-a-1 exited with code 137/);
     await docker(["rm", "-f", before.split(" ")[0]!]);
     await until(async () => {
       const now = (await containerIds(p.name)).a;

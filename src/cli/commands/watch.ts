@@ -154,8 +154,11 @@ class WatchSession {
   }
 
   static async start(global: GlobalOptions, services: string[], opts: WatchOptions): Promise<WatchSession> {
+    timing("session start");
     const { project, result } = await loadOrThrow(global, { services });
+    timing("loaded");
     const engine = await connectEngine();
+    timing("engine connected");
     const s = new WatchSession(global, services, opts, engine, project, result);
     const started = performance.now();
     s.adopt(project, result);
