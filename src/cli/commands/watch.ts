@@ -11,7 +11,8 @@ import type { LoadResult } from "../../compose/load-options.js";
 import type { Project } from "../../compose/types.js";
 import type { Engine } from "../../engine/engine.js";
 import { parseIgnoreFile } from "../../engine/build-context.js";
-import { LABELS } from "../../engine/types.js";
+import { NotFoundError } from "../../engine/errors.js";
+import { LABELS, type ContainerSummary } from "../../engine/types.js";
 import type { EventSink, MoorEvent } from "../../reconcile/events.js";
 import { executePlan } from "../../reconcile/execute.js";
 import { destructiveActions, plan, type PlanOptions } from "../../reconcile/plan.js";
@@ -128,6 +129,8 @@ class WatchSession {
   private queue: Promise<void> = Promise.resolve();
   private busy = 0;
   private jobWaiters: (() => void)[] = [];
+  /** Service → its containers, as of the last sync; any engine event or other job clears it. */
+  private readonly containerCache = new Map<string, ContainerSummary[]>();
   /** When jobs ran (ms since the epoch): a container that stops inside one was stopped by watch. */
   private windows: { from: number; to: number }[] = [];
   private stopped!: Promise<void>;
@@ -303,6 +306,7 @@ class WatchSession {
    */
   private async converge(extra: Partial<PlanOptions>, why: string): Promise<Set<string>> {
     const project = this.project;
+    this.containerCache.clear();
     const options: PlanOptions = { services: this.services, environment: this.result.environment, ...extra };
     const observed = await observe(this.engine, project.name);
     timing("observed");
@@ -345,6 +349,7 @@ class WatchSession {
       await executePlan(first, this.engine, ctx);
     }
     for (const a of last.actions) if (a.kind === "create-container") recreated.add(a.service);
+    this.containerCache.clear();
     return recreated;
   }
 
@@ -368,7 +373,7 @@ class WatchSession {
       if (entries.length > 0) {
         if (w.resync.length > 0) say(`Large batch of file changes detected for service "${service}": syncing its watched paths again`);
         say(`Syncing service "${service}" after ${w.sync.length + w.resync.length} changes were detected`);
-        const r = await syncToService(this.engine, this.project.name, service, entries);
+        const r = await this.sync(service, entries);
         timing(`synced ${r.written.length} written, ${r.deleted.length} deleted`);
         for (const s of r.skipped) this.sink({ type: "warning", message: `not synced: ${s.hostPath}: ${s.reason}` });
       }
@@ -394,8 +399,25 @@ class WatchSession {
       if (!rule.initialSync || !isSyncAction(rule.action) || rule.target === undefined) continue;
       const entries = this.ruleEntries(rule);
       if (entries.length === 0) continue;
-      const r = await syncToService(this.engine, this.project.name, rule.service, entries);
+      const r = await this.sync(rule.service, entries);
       for (const s of r.skipped) this.sink({ type: "warning", message: `not synced: ${s.hostPath}: ${s.reason}` });
+    }
+  }
+
+  /**
+   * Syncs with the service's container list from the last sync: engine events and every other
+   * job drop it, and a container gone meanwhile makes one retry with a fresh list.
+   */
+  private async sync(service: string, entries: ArchiveEntryInput[]) {
+    const known = this.containerCache.get(service);
+    try {
+      const r = await syncToService(this.engine, this.project.name, service, entries, known);
+      this.containerCache.set(service, [...r.containers]);
+      return r;
+    } catch (err) {
+      if (!known || !(err instanceof NotFoundError)) throw err;
+      this.containerCache.delete(service);
+      return syncToService(this.engine, this.project.name, service, entries);
     }
   }
 
@@ -440,6 +462,7 @@ class WatchSession {
     try {
       for await (const ev of this.engine.events({ filters: { type: ["container"], label: [`${LABELS.project}=${this.project.name}`] }, signal: this.abort.signal })) {
         const a = ev.attributes;
+        this.containerCache.clear();
         if (a[LABELS.oneoff] === "True") continue;
         const service = a[LABELS.service] ?? "";
         const at = ev.timeNano / 1e6;
