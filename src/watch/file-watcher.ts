@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
+import { startDirWatcher } from "./dir-watcher.js";
 
 export type FileChange = { kind: "add" | "change" | "unlink" | "addDir" | "unlinkDir"; path: string };
 
@@ -14,6 +15,8 @@ export interface FileWatcherOptions {
   ignores: (absPath: string, isDir: boolean | undefined) => boolean;
   onChange: (change: FileChange) => void;
   onError?: (err: Error) => void;
+  /** "chokidar" (the default) or "native": one fs.watch per directory (dir-watcher.ts). */
+  backend?: "chokidar" | "native";
 }
 
 export interface FileWatcher {
@@ -27,6 +30,7 @@ export interface FileWatcher {
 }
 
 export function startFileWatcher(opts: FileWatcherOptions): FileWatcher {
+  if (opts.backend === "native") return startDirWatcher(opts);
   const watcher: FSWatcher = watch(watchable(opts.paths), {
     ignoreInitial: true,
     // A symlink is reported as itself; following it could walk (and sync) what lies outside.

@@ -174,6 +174,7 @@ class WatchSession {
         else s.fileBatch.push(c.path);
       },
       onError: (err) => s.sink({ type: "warning", message: `watch: ${err.message}` }),
+      backend: process.env.MOOR_WATCH_BACKEND === "native" ? "native" : "chokidar",
     });
     for (const p of s.watchPaths()) s.watched.add(p);
     await s.watcher.ready;
