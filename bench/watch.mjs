@@ -9,6 +9,7 @@
 //          (and once without the ignore rule, to show what pruning saves)
 //
 //   npm run build && node bench/watch.mjs [--runs 30] [--edit-runs 5] [--tree-runs 3] [--only sync,edit,idle,burst,tree]
+//       [--backend chokidar|native]   (native: MOOR_WATCH_BACKEND=native, results in watch-<group>-native.json)
 //
 // The container notices a file with a 2 ms poll loop and prints a line; the time is the daemon's
 // log timestamp (docker logs -t), compared with the host clock at the write (same kernel clock).
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     "tree-runs": { type: "string", default: "3" },
     "tree-files": { type: "string", default: "100000" },
     only: { type: "string" },
+    backend: { type: "string", default: "chokidar" },
     "moor-root": { type: "string" },
   },
 });
@@ -47,7 +49,7 @@ const CLK_TCK = 100;
  * @param {Record<string, string>} [env]
  */
 function startMoor(argv, cwd, env = {}) {
-  const child = spawn(process.execPath, ["--", moor.bin, ...argv], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--", moor.bin, ...argv], { cwd, env: { ...process.env, NO_COLOR: "1", MOOR_WATCH_BACKEND: args.backend, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (b) => (out += b));
   child.stderr.on("data", (b) => (out += b));
@@ -141,7 +143,8 @@ services:
 `;
 
 async function main() {
-  const results = { machine: machineInfo(), moor: moor.build };
+  const results = { machine: machineInfo(), moor: moor.build, backend: args.backend };
+  console.log(`watcher backend: ${args.backend}`);
   fs.mkdirSync(TMP, { recursive: true });
 
   if (want("sync") || want("edit") || want("idle") || want("burst")) {
@@ -315,7 +318,8 @@ ${ignore ? "          ignore: [node_modules/]\n" : ""}`;
     console.log(`  same tree, node_modules not ignored: "Watch enabled" after ${fmtMs(naive[0].enabledMs)} ms (scan ${fmtMs(naive[0].scanMs)} ms), RSS ${naive[0].rssMiB.toFixed(1)} MiB, ${naive[0].inotifyWatches} inotify watches`);
   }
 
-  for (const [k, v] of Object.entries(results)) if (k !== "machine" && k !== "moor") writeResult(`watch-${k}`, { machine: results.machine, moor: results.moor, ...v });
+  const suffix = args.backend === "chokidar" ? "" : `-${args.backend}`;
+  for (const [k, v] of Object.entries(results)) if (!["machine", "moor", "backend"].includes(k)) writeResult(`watch-${k}${suffix}`, { machine: results.machine, moor: results.moor, backend: args.backend, ...v });
 }
 
 await withCleanup(main);

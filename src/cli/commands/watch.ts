@@ -26,7 +26,7 @@ import { serviceContainers, syncToService } from "../../watch/syncer.js";
 import { printDiagnostics, UserError } from "../errors.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
 import { progressSink } from "../progress.js";
-import { connectEngine, loadOrThrow, observe, parallelism, stderrColor } from "../project-context.js";
+import { connectEngine, loadOrThrow, observe, parallelism, stderrColor, type LoadedProject } from "../project-context.js";
 import { MOOR_VERSION } from "../version.js";
 import { upCommand, type UpOptions } from "./up.js";
 
@@ -57,7 +57,8 @@ export async function watchCommand(global: GlobalOptions, services: string[], op
   checkRules(loaded.project, services);
   if (!opts.noUp) await upCommand(global, services, { detach: true, quietPull: opts.quiet });
   if (global.dryRun) return;
-  const session = await WatchSession.start(global, services, opts);
+  // Without up in between, the project loaded above is still the one on disk.
+  const session = await WatchSession.start(global, services, opts, opts.noUp ? loaded : undefined);
   await session.untilStopped();
 }
 
@@ -156,9 +157,9 @@ class WatchSession {
     this.stopped = new Promise((r) => (this.resolveStopped = r));
   }
 
-  static async start(global: GlobalOptions, services: string[], opts: WatchOptions): Promise<WatchSession> {
+  static async start(global: GlobalOptions, services: string[], opts: WatchOptions, loaded?: LoadedProject): Promise<WatchSession> {
     timing("session start");
-    const { project, result } = await loadOrThrow(global, { services });
+    const { project, result } = loaded ?? (await loadOrThrow(global, { services }));
     timing("loaded");
     const engine = await connectEngine();
     timing("engine connected");
