@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Project } from "../compose/types.js";
+import type { ContainerSummary } from "../engine/types.js";
+import { observedStateFrom } from "../reconcile/observed-state.js";
 import type { Plan, PlanAction } from "../reconcile/plan.js";
-import { dependenciesPlan, dependencyWaits } from "./oneoff-plan.js";
+import { dependenciesPlan, dependencyWaits, untouchedDependencies } from "./oneoff-plan.js";
 
 const plan = (actions: PlanAction[]): Plan => ({ project: "p", actions, warnings: [], errors: [] });
 
@@ -50,5 +52,37 @@ describe("dependencyWaits", () => {
       [1, "db", "service_healthy"],
       [2, "migrate", "service_completed_successfully"],
     ]);
+  });
+});
+
+describe("untouchedDependencies", () => {
+  it("names the running containers of the service's dependencies, transitively, that the plan does not touch", () => {
+    const project = {
+      name: "p",
+      services: {
+        web: { name: "web", depends_on: { api: { condition: "service_started" } } },
+        api: { name: "api", depends_on: { db: { condition: "service_started" } } },
+        db: { name: "db" },
+        other: { name: "other" },
+      },
+    } as unknown as Project;
+    const box = (service: string, n: number, state: ContainerSummary["state"]): ContainerSummary =>
+      ({
+        id: `${service}${n}`,
+        name: `p-${service}-${n}`,
+        state,
+        labels: { "com.docker.compose.project": "p", "com.docker.compose.service": service, "com.docker.compose.oneoff": "False", "com.docker.compose.container-number": String(n) },
+        networks: {},
+        ports: [],
+        mounts: [],
+      }) as unknown as ContainerSummary;
+    const observed = observedStateFrom("p", {
+      containers: [box("web", 1, "running"), box("api", 1, "running"), box("db", 1, "running"), box("db", 2, "exited"), box("other", 1, "running")],
+      networks: [],
+      volumes: [],
+    });
+    const recreateApi = plan([{ id: 1, deps: [], kind: "create-container", service: "api", number: 1, name: "tmp", replaces: "api1", cause: "" }]);
+    expect(untouchedDependencies(project, observed, plan([]), "web")).toEqual(["p-api-1", "p-db-1"]);
+    expect(untouchedDependencies(project, observed, recreateApi, "web")).toEqual(["p-db-1"]);
   });
 });

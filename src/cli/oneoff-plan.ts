@@ -3,6 +3,8 @@
 // SERVICE's own containers; then it waits for SERVICE's `depends_on` conditions. Pure: both are
 // cut from, or made as, ordinary plans that the executor runs.
 import type { Project } from "../compose/types.js";
+import { serviceReferences } from "../graph/project-graph.js";
+import type { ObservedState } from "../reconcile/observed-state.js";
 import type { Plan, PlanAction } from "../reconcile/plan.js";
 
 const CONTAINER_KINDS = new Set<PlanAction["kind"]>([
@@ -48,4 +50,31 @@ export function dependencyWaits(project: Project, service: string): Plan {
     cause: `${service} needs ${name} ${dep.condition.replace(/^service_/, "").replace(/_/g, " ")}`,
   }));
   return { project: project.name, actions, warnings: [], errors: [] };
+}
+
+/**
+ * The running containers of SERVICE's dependencies (transitively) that the plan leaves alone:
+ * compose reports each as "Running", so the user sees what `run` relies on.
+ */
+export function untouchedDependencies(project: Project, observed: ObservedState, plan: Plan, service: string): string[] {
+  const deps = new Set<string>();
+  const queue = [service];
+  while (queue.length > 0) {
+    const svc = project.services[queue.pop() as string];
+    for (const ref of svc ? serviceReferences(svc) : []) {
+      if (ref.target === service || deps.has(ref.target) || !project.services[ref.target]) continue;
+      deps.add(ref.target);
+      queue.push(ref.target);
+    }
+  }
+  const touched = new Set<string>();
+  for (const a of plan.actions) {
+    if ("container" in a && a.container.kind === "existing") touched.add(a.container.id);
+    if (a.kind === "create-container" && a.replaces) touched.add(a.replaces);
+  }
+  return [...deps]
+    .sort()
+    .flatMap((name) => observed.services.get(name) ?? [])
+    .filter((c) => c.state === "running" && !touched.has(c.id))
+    .map((c) => c.name);
 }

@@ -184,6 +184,11 @@ describe.skipIf(!engine)("moor run, exec, attach on a real engine", () => {
     expect(await psNames(name)).toEqual([`${name}-db-1`]);
     expect(await inspect(`${name}-db-1`, "{{.State.Health.Status}}")).toBe("healthy");
     expect(await inspect(`${name}-db-1`, "{{index .Config.Labels \"com.docker.compose.oneoff\"}}")).toBe("False");
+    // A second run finds the dependency running, says so, and leaves it alone.
+    const dbId = await inspect(`${name}-db-1`, "{{.Id}}");
+    const again = await moorOk(dir, name, ["run", "--rm", "-T", "app", "true"]);
+    expect(again.stderr).toContain(`Container ${name}-db-1  Running`);
+    expect(await inspect(`${name}-db-1`, "{{.Id}}")).toBe(dbId);
   });
 
   it("names and labels the one-off container as compose does, runs the service's command, and publishes no ports", async () => {

@@ -16,7 +16,7 @@ import { confirm } from "../confirm.js";
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from "../detach-keys.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
-import { dependenciesPlan, dependencyWaits } from "../oneoff-plan.js";
+import { dependenciesPlan, dependencyWaits, untouchedDependencies } from "../oneoff-plan.js";
 import { progressSink } from "../progress.js";
 import { connectEngine, loadOrThrow, observe, parallelism, type LoadedProject } from "../project-context.js";
 import { checkRunFlags, oneOffService, SLUG_LABEL, type OneOffConfig, type RunFlags } from "../run-options.js";
@@ -91,7 +91,7 @@ export async function runCommand(global: GlobalOptions, service: string, command
   const pull = opts.pull === undefined || opts.pull === "policy" ? undefined : opts.pull;
   if (pull !== undefined && !["always", "missing", "never"].includes(pull)) throw new UserError(`invalid --pull policy ${JSON.stringify(opts.pull)}`, "use always, missing or never");
   // docker refuses to give a TTY to input that is not one (only reachable with an explicit -t).
-  if (!opts.detach && interactive && tty && !term.stdinIsTerminal) throw new UserError("the input device is not a TTY", "drop -t, or pass -T to run without a TTY");
+  if (interactive && tty && !term.stdinIsTerminal) throw new UserError("the input device is not a TTY", "drop -t, or pass -T to run without a TTY");
 
   const loaded = await loadOrThrow(global, { services: [service] });
   const { project, result } = loaded;
@@ -120,7 +120,7 @@ export async function runCommand(global: GlobalOptions, service: string, command
   const sink: EventSink = opts.quiet ? () => {} : progressSink(global);
   await startDependencies(engine, loaded, service, { ...opts, pull }, global, sink);
 
-  const id = await createOneOff(engine, loaded, oneoff, { autoRemove: opts.rm === true, attachStdin: interactive && !opts.detach, useAliases: opts.useAliases === true }, sink);
+  const id = await createOneOff(engine, loaded, oneoff, { autoRemove: opts.rm === true, attachStdin: interactive, useAliases: opts.useAliases === true }, sink);
   if (opts.detach) {
     await startOrClean(engine, id, opts.rm === true);
     await runPostStart(engine, id, oneoff.service);
@@ -150,6 +150,9 @@ async function startDependencies(engine: Engine, { project, result }: LoadedProj
   if (destructive.length > 0) {
     process.stderr.write(destructive.map((a) => `  ${a.destructive}\n`).join(""));
     if (!(await confirm("This plan would lose data. Continue?", false))) throw new ExitCode(1);
+  }
+  if (!opts.noDeps) {
+    for (const container of untouchedDependencies(project, observed, first, service)) sink({ type: "resource", kind: "container", name: container, status: "Running", done: true });
   }
   const ctx = {
     project,
