@@ -44,9 +44,13 @@ async function writeOut(out: NodeJS.WriteStream, data: Buffer): Promise<void> {
   });
 }
 
-/** Tries a resize a few times: an exec's TTY exists only once its process has started. */
-async function initialResize(resize: (size: TerminalSize) => Promise<void>, size: TerminalSize): Promise<void> {
+/**
+ * Tries a resize a few times: an exec's TTY exists only once its process has started. Gives up
+ * quietly when the session is over by then (a command that ended at once has no TTY to size).
+ */
+async function initialResize(resize: (size: TerminalSize) => Promise<void>, size: TerminalSize, over: () => boolean): Promise<void> {
   for (let attempt = 0; attempt < 10; attempt++) {
+    if (over()) return;
     try {
       await resize(size);
       return;
@@ -54,7 +58,7 @@ async function initialResize(resize: (size: TerminalSize) => Promise<void>, size
       await new Promise((r) => setTimeout(r, (attempt + 1) * 10));
     }
   }
-  process.stderr.write("failed to resize tty, using default size\n");
+  if (!over()) process.stderr.write("failed to resize tty, using default size\n");
 }
 
 /** Runs the session until the process's output ends or the user detaches. */
@@ -113,7 +117,7 @@ export async function runSession(stream: AttachedStream, opts: SessionOptions, i
     cleanups.push(() => stdout.off("resize", onResize));
     void (async () => {
       if (opts.nudge) await resize({ rows: size().rows + 1, cols: size().cols + 1 }).catch(() => undefined);
-      await initialResize(resize, size());
+      await initialResize(resize, size(), () => stopped);
     })();
   }
 

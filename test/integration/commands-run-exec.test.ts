@@ -342,6 +342,27 @@ services:
     expect(out).toContain("bye\n");
   });
 
+  it("attach on a real terminal: typed input reaches the container's shell; ctrl-p ctrl-q detaches and leaves it running", async () => {
+    const { name, dir } = projectDir(`
+services:
+  shell:
+    image: ${BOX}
+    command: ["sh"]
+    tty: true
+    stdin_open: true
+`);
+    await moorOk(dir, name, ["up", "-d"]);
+    const r = await onTerminal(dir, ["-p", name, "attach", "shell"], [
+      // The shell printed its prompt before anyone was attached: type until it answers.
+      { send: "echo $((20 + 22))\r", expect: "42", retries: 20 },
+      { send: "\x10\x11", expect: "read escape sequence" },
+    ]);
+    expect(r.failed, r.output).toBeNull();
+    // As `docker attach`: a detach is reported, with status 1.
+    expect(r.code, r.output).toBe(1);
+    expect(await inspect(`${name}-shell-1`, "{{.State.Running}}")).toBe("true");
+  });
+
   it("exec on a real terminal: a TTY, the terminal's size followed, typed commands, exit code", async () => {
     const { name, dir } = projectDir(`
 services:

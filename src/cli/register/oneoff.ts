@@ -12,8 +12,22 @@ const parseBool = (value: string): boolean => {
 
 const given = (cmd: Command, name: string): boolean => cmd.getOptionValueSource(name) === "cli";
 
+// -t/--tty is hidden (compose keeps it for `run -it`); -T/--no-tty is the documented switch and
+// --no-TTY its legacy spelling. Each is recorded as given, so `run` can refuse both together.
+const ttyOption = () => new Option("-t, --tty", "allocate a pseudo-TTY").hideHelp();
+const noTtyOption = (description: string) => new Option("-T, --no-tty", description);
+const legacyNoTtyOption = () => new Option("--no-TTY").hideHelp();
+
+function watchTtyFlags(cmd: Command): { tty: boolean; noTty: boolean } {
+  const seen = { tty: false, noTty: false };
+  cmd.on("option:tty", () => (seen.tty = true));
+  cmd.on("option:no-tty", () => (seen.noTty = true));
+  cmd.on("option:no-TTY", () => (seen.noTty = true));
+  return seen;
+}
+
 export const registerOneoffCommands: RegisterCommands = (program, global) => {
-  program
+  const run = program
     .command("run")
     .description("run a one-off command on a service")
     .argument("<service>", "the service whose configuration the container gets")
@@ -42,28 +56,27 @@ export const registerOneoffCommands: RegisterCommands = (program, global) => {
     .option("-q, --quiet", "don't print anything to STDOUT but the command's output")
     .option("--quiet-pull", "pull without printing progress information")
     .option("--quiet-build", "suppress progress output from the build")
-    .addOption(new Option("-T, --no-TTY", "disable pseudo-TTY allocation (default: auto-detected)"))
-    // -t before --no-tty: commander gives a lone --no-x a default of true.
-    .addOption(new Option("-t, --tty", "allocate a pseudo-TTY").hideHelp())
-    .addOption(new Option("--no-tty").hideHelp())
+    .addOption(ttyOption())
+    .addOption(noTtyOption("disable pseudo-TTY allocation (default: auto-detected)"))
+    .addOption(legacyNoTtyOption())
     .addOption(new Option("-i, --interactive", "keep STDIN open even if not attached").default(true))
     .addOption(new Option("--no-interactive", "don't attach STDIN").hideHelp())
-    .passThroughOptions()
-    .action(async (service: string, command: string[], opts, cmd: Command) => {
-      const { runCommand } = await import("../commands/run.js");
-      const noTty = opts.TTY === false || opts.tty === false;
-      await runCommand(global(), service, command, {
-        ...opts,
-        label: [...(opts.label ?? []), ...(opts.labels ?? [])],
-        volume: [...(opts.volume ?? []), ...(opts.volumes ?? [])],
-        noDeps: opts.deps === false,
-        noTty,
-        tty: opts.tty === true,
-        explicit: { noTty, tty: opts.tty === true, interactive: given(cmd, "interactive") },
-      });
+    .passThroughOptions();
+  const runTty = watchTtyFlags(run);
+  run.action(async (service: string, command: string[], opts, cmd: Command) => {
+    const { runCommand } = await import("../commands/run.js");
+    await runCommand(global(), service, command, {
+      ...opts,
+      label: [...(opts.label ?? []), ...(opts.labels ?? [])],
+      volume: [...(opts.volume ?? []), ...(opts.volumes ?? [])],
+      noDeps: opts.deps === false,
+      noTty: runTty.noTty,
+      tty: runTty.tty,
+      explicit: { noTty: runTty.noTty, tty: runTty.tty, interactive: given(cmd, "interactive") },
     });
+  });
 
-  program
+  const exec = program
     .command("exec")
     .description("execute a command in a running container")
     .argument("<service>", "the service whose container runs the command")
@@ -74,18 +87,18 @@ export const registerOneoffCommands: RegisterCommands = (program, global) => {
     .option("--privileged", "give extended privileges to the process")
     .option("-u, --user <user>", "run the command as this user")
     .option("-w, --workdir <dir>", "path to the working directory for this command")
-    .addOption(new Option("-T, --no-TTY", "disable pseudo-TTY allocation (default: a TTY when stdout is a terminal)"))
-    // -t before --no-tty: commander gives a lone --no-x a default of true.
-    .addOption(new Option("-t, --tty", "allocate a pseudo-TTY").hideHelp())
-    .addOption(new Option("--no-tty").hideHelp())
+    .addOption(ttyOption())
+    .addOption(noTtyOption("disable pseudo-TTY allocation (default: a TTY when stdout is a terminal)"))
+    .addOption(legacyNoTtyOption())
     .addOption(new Option("-i, --interactive", "keep STDIN open even if not attached").default(true).hideHelp())
     .addOption(new Option("--no-interactive").hideHelp())
-    .passThroughOptions()
-    .action(async (service: string, command: string[], opts) => {
-      const { execCommand } = await import("../commands/exec.js");
-      const noTty = opts.TTY === false || opts.tty === false ? true : undefined;
-      await execCommand(global(), service, command, { ...opts, noTty });
-    });
+    .passThroughOptions();
+  // compose accepts -t on exec and ignores it: only -T decides.
+  const execTty = watchTtyFlags(exec);
+  exec.action(async (service: string, command: string[], opts) => {
+    const { execCommand } = await import("../commands/exec.js");
+    await execCommand(global(), service, command, { ...opts, noTty: execTty.noTty ? true : undefined });
+  });
 
   program
     .command("attach")
