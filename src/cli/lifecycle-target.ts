@@ -11,7 +11,7 @@ import { runDag } from "../reconcile/run-dag.js";
 import type { GlobalOptions } from "./global-options.js";
 import { projectFromContainers } from "./lifecycle-model.js";
 import { progressSink } from "./progress.js";
-import { connectEngine, loadOrName, parallelism, type LoadedProject } from "./project-context.js";
+import { connectEngine, loadOrName, loadOrThrow, parallelism, type LoadedProject } from "./project-context.js";
 import { checkServices, projectContainers } from "./service-containers.js";
 import { MOOR_VERSION } from "./version.js";
 
@@ -29,7 +29,11 @@ export interface LifecycleTarget {
 
 /** Loads (or names) the project, checks the named services against the file, lists the containers once. */
 export async function openTarget(global: GlobalOptions, services: readonly string[], opts: { all: boolean }): Promise<LifecycleTarget> {
-  const { name, loaded } = await loadOrName(global);
+  const found = await loadOrName(global);
+  const name = found.name;
+  let loaded = found.loaded;
+  // A service named on the command line is enabled even when its profile is not (compose does so).
+  if (loaded && services.some((s) => !found.loaded?.project.services[s])) loaded = await loadOrThrow(global, { services: [...services] });
   checkServices(loaded?.project, [...services]);
   const engine = await connectEngine();
   const containers = await projectContainers(engine, name, { all: opts.all });

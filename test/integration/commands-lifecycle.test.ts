@@ -239,6 +239,18 @@ services:
     expect(nothing.stderr).toContain("No container to kill");
   });
 
+  it("kill leaves orphans' containers alone unless --remove-orphans", async () => {
+    const { name, dir } = projectDir(threeTier());
+    await moorOk(dir, ["-p", name, "up", "-d"]);
+    const smaller = path.join(dir, "smaller");
+    fs.mkdirSync(smaller);
+    fs.writeFileSync(path.join(smaller, "compose.yaml"), `services:\n  db:\n    image: ${BOX}\n    command: ${SERVE}\n`);
+    await moorOk(smaller, ["-p", name, "kill"]);
+    expect(await states(name)).toEqual([`${name}-api-1 running`, `${name}-db-1 exited`, `${name}-web-1 running`]);
+    await moorOk(smaller, ["-p", name, "kill", "--remove-orphans"]);
+    expect(await states(name)).toEqual([`${name}-api-1 exited`, `${name}-db-1 exited`, `${name}-web-1 exited`]);
+  });
+
   it("rm asks first: without -f and no answer it removes nothing, 'y' confirms; running containers stay", async () => {
     const { name, dir } = projectDir(threeTier());
     await moorOk(dir, ["-p", name, "up", "-d"]);
