@@ -113,7 +113,7 @@ describe.skipIf(!engine)("lifecycle commands on a real engine", () => {
     expect(unknown.stderr).toContain("no such service: nope");
   });
 
-  it("start --wait waits until the services are healthy", async () => {
+  it("start waits for a dependency's health before its dependant; --wait waits until the services are healthy", async () => {
     const { name, dir } = projectDir(`
 services:
   db:
@@ -123,10 +123,23 @@ services:
       test: ["CMD", "true"]
       interval: 1s
       start_period: 0s
+  api:
+    image: ${BOX}
+    command: ${SERVE}
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 1s
+      start_period: 0s
+    depends_on:
+      db: { condition: service_healthy }
 `);
     await moorOk(dir, ["-p", name, "create"]);
-    await moorOk(dir, ["-p", name, "start", "--wait", "--wait-timeout", "60"]);
+    const started = await moorOk(dir, ["-p", name, "start", "--wait", "--wait-timeout", "60", "api"]);
+    const at = (what: string) => started.stderr.indexOf(what);
+    expect(at(`Container ${name}-db-1  Healthy`)).toBeGreaterThan(-1);
+    expect(at(`Container ${name}-db-1  Healthy`)).toBeLessThan(at(`Container ${name}-api-1  Starting`));
     expect(await inspect(`${name}-db-1`, "{{.State.Health.Status}}")).toBe("healthy");
+    expect(await inspect(`${name}-api-1`, "{{.State.Health.Status}}")).toBe("healthy");
   });
 
   it("-p NAME stop/start/restart/kill work from labels alone, without a compose file, stop in dependency order", async () => {
@@ -183,21 +196,28 @@ services:
   db:
     image: ${BOX}
     command: ${SERVE}
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 1s
+      start_period: 0s
   api:
     image: ${BOX}
     command: ${SERVE}
     depends_on:
-      db: { condition: service_started, restart: true }
+      db: { condition: service_healthy, restart: true }
   side:
     image: ${BOX}
     command: ${SERVE}
     depends_on: [db]
 `);
-    await moorOk(dir, ["-p", name, "up", "-d"]);
+    await moorOk(dir, ["-p", name, "up", "-d", "--wait"]);
     const started = async () => Object.fromEntries(await Promise.all(["db", "api", "side"].map(async (s) => [s, await inspect(`${name}-${s}-1`, "{{.State.StartedAt}}")])));
     const t0 = await started();
     const r = await moorOk(dir, ["-p", name, "restart", "db"]);
     expect(r.stderr).toContain(`Container ${name}-db-1  Restarting`);
+    // api restarts only once the restarted db is healthy again.
+    expect(r.stderr.indexOf(`Container ${name}-db-1  Healthy`)).toBeGreaterThan(-1);
+    expect(r.stderr.indexOf(`Container ${name}-db-1  Healthy`)).toBeLessThan(r.stderr.indexOf(`Container ${name}-api-1  Restarting`));
     const t1 = await started();
     expect(t1.db).not.toBe(t0.db);
     expect(t1.api).not.toBe(t0.api);
