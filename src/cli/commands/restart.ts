@@ -1,9 +1,8 @@
 // `moor restart [SERVICE...]`: restarts the named services' containers (all when none are named),
 // stopped ones included, and the services that depend on them with `restart: true` (not with
 // --no-deps), dependencies first. pre_stop hooks run before, post_start hooks after, as in compose.
-import type { ServiceHook } from "../../compose/types.js";
 import type { ContainerSummary } from "../../engine/types.js";
-import { DependencyFailedError, executePlan } from "../../reconcile/execute.js";
+import { executePlan, runHook } from "../../reconcile/execute.js";
 import { PlanBuilder } from "../../reconcile/plan-types.js";
 import type { GlobalOptions } from "../global-options.js";
 import { parseTimeout, restartOrder } from "../lifecycle-model.js";
@@ -45,14 +44,7 @@ export async function restartCommand(global: GlobalOptions, services: string[], 
 async function restartOne(target: LifecycleTarget, c: ContainerSummary, timeout: number | undefined): Promise<void> {
   const svc = target.project.services[serviceOf(c)];
   // A stopped container has nothing to run a pre_stop hook in.
-  if (c.state === "running") for (const hook of svc?.pre_stop ?? []) await runHook(target, c, hook);
+  if (c.state === "running") for (const hook of svc?.pre_stop ?? []) await runHook(target.engine, c.id, serviceOf(c), hook);
   await target.engine.restartContainer(c.id, timeout);
-  for (const hook of svc?.post_start ?? []) await runHook(target, c, hook);
-}
-
-/** A lifecycle hook in the container; a non-zero exit fails the restart, as it fails compose's. */
-async function runHook(target: LifecycleTarget, c: ContainerSummary, hook: ServiceHook): Promise<void> {
-  const env = Object.entries(hook.environment ?? {}).map(([k, v]) => (v === null ? k : `${k}=${v}`));
-  const result = await target.engine.exec(c.id, { cmd: hook.command, user: hook.user, privileged: hook.privileged, workingDir: hook.working_dir, env });
-  if (result.exitCode !== 0) throw new DependencyFailedError(`${serviceOf(c)} hook exited with status ${result.exitCode}`, result.stderr.trim() || undefined);
+  for (const hook of svc?.post_start ?? []) await runHook(target.engine, c.id, serviceOf(c), hook);
 }
