@@ -10,7 +10,7 @@ import type { ContainerCreateBody, ContainerCreateRequest, Engine } from "../../
 import { EngineError } from "../../engine/errors.js";
 import { containerSpec, fileInjections, networksByPriority, serviceImage, type EndpointSpec, type FileInjection } from "../../reconcile/container-spec.js";
 import type { EventSink } from "../../reconcile/events.js";
-import { executePlan } from "../../reconcile/execute.js";
+import { executePlan, runHook } from "../../reconcile/execute.js";
 import { destructiveActions, plan, type PlanOptions } from "../../reconcile/plan.js";
 import { confirm } from "../confirm.js";
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from "../detach-keys.js";
@@ -256,11 +256,7 @@ async function startOrClean(engine: Engine, id: string, autoRemove: boolean): Pr
 
 /** The service's post_start hooks, run in the started container; a failing one fails `run`, as in compose. */
 async function runPostStart(engine: Engine, id: string, svc: ServiceConfig): Promise<void> {
-  for (const hook of svc.post_start ?? []) {
-    const env = Object.entries(hook.environment ?? {}).map(([k, v]) => (v === null ? k : `${k}=${v}`));
-    const r = await engine.exec(id, { cmd: hook.command, user: hook.user, privileged: hook.privileged, workingDir: hook.working_dir, env });
-    if (r.exitCode !== 0) throw new UserError(`${svc.name} post_start hook exited with status ${r.exitCode}`, r.stderr.trim() ? `its output: ${r.stderr.trim().split("\n").slice(-3).join(" / ")}` : undefined);
-  }
+  for (const hook of svc.post_start ?? []) await runHook(engine, id, svc.name, hook);
 }
 
 /**
