@@ -550,6 +550,19 @@ export class DockerEngine implements Engine {
   }
 
   async watchContainerExit(id: string, condition: WaitCondition): Promise<ExitWatch> {
+    // Podman 4 answers "removed" with status 0 whatever the exit code was: wait for the exit
+    // there, then for the removal (already done, or a moment later).
+    if (condition === "removed" && (await this.version()).podman) {
+      const exited = await this.watchContainerExit(id, "next-exit");
+      const exit = exited.exit.then(async (result) => {
+        await this.waitContainer(id, "removed").catch((err: unknown) => {
+          if (!(err instanceof NotFoundError)) throw err;
+        });
+        return result;
+      });
+      exit.catch(() => undefined);
+      return { exit, cancel: exited.cancel };
+    }
     // The engine sends the response headers once the waiter is registered, and the body at exit.
     const res = await this.requestStream("containers.wait", { method: "POST", path: `/containers/${enc(id)}/wait`, query: { condition } });
     const exit = (async () => {
@@ -580,6 +593,10 @@ export class DockerEngine implements Engine {
       method: "POST",
       path: `/containers/${enc(id)}/attach`,
       query: { stream: true, stdin: opts.stdin, stdout: true, stderr: true, detachKeys: opts.detachKeys },
+      // An empty body with Content-Length 0: without a body docker-modem sends a chunked one, and
+      // Podman passes its closing "0\r\n\r\n" to the container's stdin.
+      file: Buffer.alloc(0),
+      headers: { "Content-Type": "text/plain" },
     });
     return this.attachedStream(conn, opts.tty, "containers.attach");
   }

@@ -406,3 +406,33 @@ services:
     expect(left).toMatch(new RegExp(`^${name}-app-run-[0-9a-f]{12}$`));
   });
 });
+
+// The same `run` on Podman's Docker-compatible API (scripts/podman-up.sh), where two engine
+// differences matter: its "removed" wait reports status 0, and it hands an attach request's body
+// to the container's stdin. Skipped when no Podman service answers (as test/integration/podman.test.ts).
+const PODMAN_SOCK = process.env.MOOR_PODMAN_SOCK ?? "/run/moor-podman.sock";
+const podmanUp = (await execa("curl", ["-fsS", "--max-time", "3", "--unix-socket", PODMAN_SOCK, "http://podman/_ping"], { reject: false })).exitCode === 0;
+
+describe.skipIf(!podmanUp)("moor run on Podman", () => {
+  const project = uniqueProject("run-podman");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "moor-run-podman-"));
+  const env = { DOCKER_HOST: `unix://${PODMAN_SOCK}` };
+  const podman = async (args: string[]) => String((await execa("podman", args, { reject: false })).stdout).trim();
+  fs.writeFileSync(path.join(dir, "compose.yaml"), `services:\n  web:\n    image: ${BOX}\n`);
+
+  afterAll(async () => {
+    const ids = (await podman(["ps", "-aq", "--filter", `label=${projectLabel(project)}`])).split("\n").filter((l) => l !== "");
+    if (ids.length > 0) await podman(["rm", "-f", ...ids]);
+    await podman(["network", "rm", `${project}_default`]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("run --rm ends with the command's exit code, sends piped input as it is, and leaves no container", async () => {
+    const failed = await runMoor(["-p", project, "run", "--rm", "-T", "web", "sh", "-c", "exit 3"], { cwd: dir, env });
+    expect(failed.exitCode, failed.all).toBe(3);
+    const piped = await runMoor(["-p", project, "run", "--rm", "-T", "web", "cat"], { cwd: dir, env, input: "piped line\n" });
+    expect(piped.exitCode, piped.all).toBe(0);
+    expect(piped.stdout).toBe("piped line\n");
+    expect(await podman(["ps", "-a", "--filter", `label=${projectLabel(project)}`, "--format", "{{.Names}}"])).toBe("");
+  });
+});
