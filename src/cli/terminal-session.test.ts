@@ -12,20 +12,21 @@ function echoProcess(): AttachedStream & { received: string[]; ended: boolean; c
     queue.push(c);
     wake?.();
   };
+  async function* output(): AsyncGenerator<OutputChunk> {
+    for (;;) {
+      if (queue.length === 0) await new Promise<void>((r) => (wake = r));
+      const next = queue.shift();
+      if (next === undefined) continue;
+      if (next === null || self.closed) return;
+      yield next;
+    }
+  }
   const self = {
     received: [] as string[],
     ended: false,
     closed: false,
     writable: true,
-    output: (async function* () {
-      for (;;) {
-        if (queue.length === 0) await new Promise<void>((r) => (wake = r));
-        const next = queue.shift();
-        if (next === undefined) continue;
-        if (next === null || self.closed) return;
-        yield next;
-      }
-    })(),
+    output: output(),
     write: async (data: Buffer) => {
       const text = data.toString();
       self.received.push(text);
