@@ -1,0 +1,104 @@
+// `moor pull`: pulls the selected services' images through the executor's pull action, each image
+// once, side by side. Which ones, and the failure rules, are compose's: a service without a pull
+// policy is always pulled; a failure fails the command (exit 1) unless --ignore-pull-failures,
+// and a service that can be built is pulled to the end and then named in a "build it" warning.
+import pLimit from "p-limit";
+import type { Project, ServiceConfig } from "../../compose/types.js";
+import type { ImageSummary } from "../../engine/types.js";
+import type { EventSink } from "../../reconcile/events.js";
+import { normalizeImageRef } from "../../reconcile/plan.js";
+import { UserError } from "../errors.js";
+import type { GlobalOptions } from "../global-options.js";
+import { runImageActions } from "../image-actions.js";
+import { progressSink } from "../progress.js";
+import { connectEngine, loadOrThrow, parallelism } from "../project-context.js";
+import { selectServices } from "../service-selection.js";
+
+export interface PullOptions {
+  quiet?: boolean;
+  includeDeps?: boolean;
+  ignorePullFailures?: boolean;
+  ignoreBuildable?: boolean;
+  policy?: string;
+  parallel?: boolean;
+  noParallel?: boolean;
+}
+
+export type PullDecision = { pull: true } | { pull: false; reason?: string };
+
+/** compose's `pull` rule for one service image (`up` skips present images; an explicit pull does not). */
+export function pullDecision(svc: ServiceConfig, present: boolean, ignoreBuildable: boolean): PullDecision {
+  if (!svc.image) return { pull: false, reason: "No image to be pulled" };
+  const policy = svc.pull_policy;
+  let pull = true;
+  let reason: string | undefined;
+  if (policy === "never" || policy === "build") pull = false;
+  else if ((policy === "missing" || policy === "if_not_present") && present && !isLatest(svc.image)) {
+    pull = false;
+    reason = "Image is already present locally";
+  }
+  if (!pull) return { pull: false, reason };
+  if (svc.build && ignoreBuildable) return { pull: false, reason: "Image can be built" };
+  return { pull: true };
+}
+
+/** A reference that names the `latest` tag, written or implied (compose refreshes those even when present). */
+function isLatest(ref: string): boolean {
+  return !ref.includes("@") && normalizeImageRef(ref).endsWith(":latest");
+}
+
+const present = (images: readonly ImageSummary[], ref: string): boolean => {
+  const wanted = normalizeImageRef(ref);
+  return images.some((i) => i.repoTags.some((t) => normalizeImageRef(t) === wanted));
+};
+
+export async function pullCommand(global: GlobalOptions, services: string[], opts: PullOptions): Promise<void> {
+  if (opts.parallel !== undefined) process.stderr.write("option '--parallel' is DEPRECATED and will be ignored.\n");
+  if (opts.noParallel !== undefined) process.stderr.write("option '--no-parallel' is DEPRECATED and will be ignored.\n");
+  if (opts.policy !== undefined && !["missing", "always"].includes(opts.policy)) {
+    throw new UserError(`invalid --policy ${JSON.stringify(opts.policy)}`, 'use "missing" or "always"');
+  }
+  const { project: loaded, result } = await loadOrThrow(global, { services });
+  const selected = selectServices(loaded, services, opts.includeDeps === true);
+  const project: Project = opts.policy
+    ? { ...loaded, services: Object.fromEntries(Object.entries(loaded.services).map(([k, s]) => [k, s.image ? { ...s, pull_policy: opts.policy } : s])) }
+    : loaded;
+  const engine = await connectEngine();
+  const images = await engine.listImages();
+  const sink: EventSink = opts.quiet ? () => {} : progressSink(global);
+
+  // One pull per image, however many services use it.
+  const byImage = new Map<string, string[]>();
+  for (const name of selected) {
+    const svc = project.services[name]!;
+    const decision = pullDecision(svc, svc.image ? present(images, svc.image) : false, opts.ignoreBuildable === true);
+    if (!decision.pull) {
+      const shown = svc.image ? { kind: "image" as const, name: svc.image } : { kind: "service" as const, name };
+      sink({ type: "resource", ...shown, status: "Skipped", detail: decision.reason ? `- ${decision.reason}` : undefined, done: true });
+      continue;
+    }
+    byImage.set(svc.image!, [...(byImage.get(svc.image!) ?? []), name]);
+  }
+
+  const limit = pLimit(parallelism(global));
+  const failures: Error[] = [];
+  const mustBuild: string[] = [];
+  await Promise.all(
+    [...byImage].map(([image, users]) =>
+      limit(async () => {
+        try {
+          await runImageActions(project, result, engine, [{ kind: "pull-image", image, services: users, cause: "moor pull" }], { parallel: 1, onEvent: sink });
+        } catch (err) {
+          failures.push(err as Error);
+          for (const s of users) if (project.services[s]?.build) mustBuild.push(s);
+        }
+      }),
+    ),
+  );
+  if (mustBuild.length > 0) {
+    sink({ type: "warning", message: `Some service image(s) must be built from source by running:\n    moor build ${mustBuild.sort().join(" ")}` });
+  }
+  if (failures.length === 0 || opts.ignorePullFailures) return;
+  if (failures.length === 1) throw failures[0];
+  throw new UserError(failures.map((f) => f.message).join("\n"), (failures[0] as { hint?: string }).hint);
+}
