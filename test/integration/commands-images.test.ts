@@ -179,6 +179,11 @@ describe.skipIf(!engine)("moor build, pull, push, images, volumes on a real engi
     const ignored = await moor(p, ["push", "--ignore-push-failures"]);
     expect(ignored.exitCode).toBe(0);
     expect(ignored.stderr).toContain("Image moortest-push/app:1  Warning");
+    // build --push builds, then pushes what it built.
+    const buildPush = await moor(p, ["build", "--push", "app"]);
+    expect(buildPush.exitCode).toBe(1);
+    expect(buildPush.stderr).toContain("Image moortest-push/app:1  Built");
+    expect(buildPush.stderr).toContain("error: cannot push moortest-push/app:1");
     const quiet = await moor(p, ["push", "-q", "--ignore-push-failures"]);
     expect(quiet.all.trim()).toBe("");
   });

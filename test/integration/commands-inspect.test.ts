@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
+import tarStream from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanupProject, docker, expectOk, repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject, type MoorResult } from "./harness.js";
 
@@ -32,6 +33,16 @@ services:
 const moor = (args: string[], opts: { cwd?: string } = {}): Promise<MoorResult> => runMoor(["-p", name, ...args], { cwd: opts.cwd ?? dir });
 const moorOk = async (args: string[]): Promise<MoorResult> => expectOk(await moor(args), args);
 const c = (s: string) => `${name}-${s}`;
+/** A one-file tar as text (headers and this content are ASCII, so it survives as a string). */
+async function tarOf(file: string, content: string): Promise<string> {
+  const pack = tarStream.pack();
+  pack.entry({ name: file, mode: 0o644 }, content);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 const exec = async (container: string, script: string): Promise<string> => (await docker(["exec", container, "sh", "-c", script])).trim();
 
 describe.skipIf(!engine)("moor port, top, cp, events, stats, ls on a real engine", () => {
@@ -126,6 +137,11 @@ describe.skipIf(!engine)("moor port, top, cp, events, stats, ls on a real engine
     expect(tar.exitCode).toBe(0);
     expect(tar.stdout).toContain("hello from the host");
 
+    // "-" reads a tar from standard input into a directory.
+    const piped = await runMoor(["-p", name, "cp", "-", "web:/tmp"], { cwd: dir, input: await tarOf("piped.txt", "through stdin\n") });
+    expect(piped.exitCode).toBe(0);
+    for (const container of [c("web-1"), c("web-2")]) expect(await exec(container, "cat /tmp/piped.txt")).toBe("through stdin");
+
     const missing = await moor(["cp", "web:/no/such/file", back]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain("could not find the file /no/such/file");
@@ -153,6 +169,10 @@ describe.skipIf(!engine)("moor port, top, cp, events, stats, ls on a real engine
 
     const text = await moorOk(["events", "worker", "--since", String(since), "--until", String(until)]);
     expect(text.stdout).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} container start ${workerId} \\(.*name=${c("worker-1")}`, "m"));
+    // Durations work as in the docker CLI: "1m" ago until "0s" ago (now).
+    const relative = await moorOk(["events", "--json", "--since", "1m", "--until", "0s"]);
+    expect(relative.stdout).toContain(`"action":"start","attributes"`);
+    expect(relative.stdout).toContain(workerId);
     const onlyWeb = await moorOk(["events", "--json", "web", "--since", String(since), "--until", String(until)]);
     expect(onlyWeb.stdout).not.toContain(workerId);
   });

@@ -97,7 +97,7 @@ async function copyFromContainer(engine: Engine, c: ContainerSummary, srcPath: s
   await pipeline(archive.tar, extract);
 }
 
-async function copyToContainer(engine: Engine, c: ContainerSummary, src: string, destPath: string, opts: CpOptions): Promise<void> {
+async function copyToContainer(engine: Engine, c: ContainerSummary, src: string, destPath: string, opts: CpOptions, stdinTar?: Buffer): Promise<void> {
   let dstStat = await statInContainer(engine, c.id, destPath);
   let resolvedDest = destPath;
   if (dstStat && isLinkMode(dstStat.mode)) {
@@ -108,7 +108,7 @@ async function copyToContainer(engine: Engine, c: ContainerSummary, src: string,
   const dst: CopyEnd = { path: resolvedDest, exists: dstStat !== undefined, isDir: dstStat ? isDirMode(dstStat.mode) : false };
   if (src === "-") {
     if (!dst.isDir) throw new UserError(`destination "${c.name}:${destPath}" must be a directory`);
-    await engine.putArchive(c.id, dst.path, process.stdin, { copyUIDGID: opts.archive });
+    await engine.putArchive(c.id, dst.path, stdinTar ?? Buffer.alloc(0), { copyUIDGID: opts.archive });
     return;
   }
   let source = localPath(src);
@@ -135,6 +135,12 @@ async function copyToContainer(engine: Engine, c: ContainerSummary, src: string,
   await engine.putArchive(c.id, plan.extractDir, Readable.from(pack), { copyUIDGID: opts.archive });
 }
 
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
 export async function cpCommand(global: GlobalOptions, source: string, destination: string, opts: CpOptions): Promise<void> {
   if (source === "") throw new UserError("source can not be empty");
   if (destination === "") throw new UserError("destination can not be empty");
@@ -153,13 +159,15 @@ export async function cpCommand(global: GlobalOptions, source: string, destinati
   else if (all.length === 0) throw new UserError(`no container found for service ${JSON.stringify(service)}`, `create it first with \`moor up -d ${service}\``);
   else targets = from.service !== undefined ? all.slice(0, 1) : all;
 
+  // Standard input can be read once: every container of the service gets the same bytes.
+  const stdinTar = from.service === undefined && from.path === "-" ? await readAll(process.stdin) : undefined;
   const sink: EventSink = destination === "-" ? () => {} : progressSink(global);
   await Promise.all(
     targets.map(async (c) => {
       const detail = from.service !== undefined ? `${c.name}:${from.path} to ${to.path}` : `${from.path} to ${c.name}:${to.path}`;
       sink({ type: "resource", kind: "container", name: c.name, status: "Copying", detail, done: false });
       if (from.service !== undefined) await copyFromContainer(engine, c, from.path, to.path, opts);
-      else await copyToContainer(engine, c, from.path, to.path, opts);
+      else await copyToContainer(engine, c, from.path, to.path, opts, stdinTar);
       sink({ type: "resource", kind: "container", name: c.name, status: "Copied", detail, done: true });
     }),
   );

@@ -1,6 +1,7 @@
 // `moor events`: the project's container events as they happen, in compose's text or `--json`
 // lines, until interrupted (exit 130, as compose) or until `--until`.
 import { LABELS } from "../../engine/types.js";
+import { apiTimestamp } from "../api-timestamp.js";
 import { composeEvent, eventJson, eventText } from "../compose-events.js";
 import { ExitCode } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
@@ -14,6 +15,8 @@ export interface EventsOptions {
 }
 
 export async function eventsCommand(global: GlobalOptions, services: string[], opts: EventsOptions): Promise<void> {
+  const since = apiTimestamp(opts.since);
+  const until = apiTimestamp(opts.until);
   const { name, loaded } = await loadOrName(global);
   checkServices(loaded?.project, services);
   const engine = await connectEngine();
@@ -22,7 +25,7 @@ export async function eventsCommand(global: GlobalOptions, services: string[], o
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    const stream = engine.events({ filters: { label: [`${LABELS.project}=${name}`], type: ["container"] }, since: opts.since, until: opts.until, signal: abort.signal });
+    const stream = engine.events({ filters: { label: [`${LABELS.project}=${name}`], type: ["container"] }, since, until, signal: abort.signal });
     for await (const raw of stream) {
       const event = composeEvent(raw, services);
       if (event) process.stdout.write(opts.json ? eventJson(event) : eventText(event));
