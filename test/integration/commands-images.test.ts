@@ -77,6 +77,15 @@ describe.skipIf(!engine)("moor build, pull, push, images, volumes on a real engi
 
     const quiet = await moorOk(p, ["build", "-q"]);
     expect(quiet.all.trim()).toBe("");
+
+    // --dry-run prints the build as a plan and builds nothing.
+    const before = await imageId(image);
+    const dry = await moorOk(p, ["--dry-run", "build", "--no-cache"]);
+    expect(dry.stdout).toContain(`#1 build image ${image} for app`);
+    expect(await imageId(image)).toBe(before);
+    const ssh = await moor(p, ["build", "--ssh", "default"]);
+    expect(ssh.exitCode).toBe(1);
+    expect(ssh.stderr).toContain("--ssh is not supported");
   });
 
   it("build builds only the named services, their dependencies with --with-dependencies, and fails clearly on a broken step", async () => {

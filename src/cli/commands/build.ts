@@ -19,7 +19,17 @@ export interface BuildOptions {
   quiet?: boolean;
   withDependencies?: boolean;
   push?: boolean;
+  ssh?: string;
+  builder?: string;
+  memory?: string;
+  print?: boolean;
+  check?: boolean;
+  sbom?: string;
+  provenance?: string;
 }
+
+/** compose's flags that need BuildKit (or a bake file); moor talks to the engine's classic builder. */
+const BUILDKIT_ONLY = ["ssh", "builder", "memory", "print", "check", "sbom", "provenance"] as const;
 
 /**
  * `--build-arg KEY=VALUE`, or `--build-arg KEY` to take the value from the environment (left out
@@ -47,12 +57,14 @@ export function buildActions(project: Project, services: readonly string[]): Act
     const image = serviceImage(project.name, svc);
     if (seen.has(image)) continue;
     seen.add(image);
-    actions.push({ kind: "build-image", image, service: name, cause: "moor build" });
+    actions.push({ kind: "build-image", image, service: name, cause: "named by `moor build`" });
   }
   return actions;
 }
 
 export async function buildCommand(global: GlobalOptions, services: string[], opts: BuildOptions): Promise<void> {
+  const unsupported = BUILDKIT_ONLY.find((flag) => opts[flag] !== undefined);
+  if (unsupported) throw new UserError(`--${unsupported} is not supported: moor builds with the engine's classic builder, without BuildKit`, "drop the flag; build secrets and SSH need `docker buildx` for now");
   const { project: loaded, result } = await loadOrThrow(global, { services });
   const selected = selectServices(loaded, services, opts.withDependencies === true);
   const buildArgs = parseBuildArgs(opts.buildArg ?? [], { ...process.env, ...result.environment });
@@ -67,9 +79,9 @@ export async function buildCommand(global: GlobalOptions, services: string[], op
     return;
   }
   const engine = await connectEngine();
-  await runImageActions(project, result, engine, actions, { parallel: parallelism(global), onEvent: sink, noCache: opts.noCache ? true : undefined, buildArgs });
+  await runImageActions(project, result, engine, actions, { parallel: parallelism(global), onEvent: sink, noCache: opts.noCache ? true : undefined, buildArgs, dryRun: global.dryRun });
   if (opts.push) {
     const built = selected.filter((s) => project.services[s]?.build);
-    await pushServices(engine, project, built, { ignoreFailures: false, parallel: parallelism(global), sink });
+    await pushServices(engine, project, built, { ignoreFailures: false, parallel: parallelism(global), sink, dryRun: global.dryRun });
   }
 }

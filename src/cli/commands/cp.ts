@@ -160,13 +160,15 @@ export async function cpCommand(global: GlobalOptions, source: string, destinati
   else targets = from.service !== undefined ? all.slice(0, 1) : all;
 
   // Standard input can be read once: every container of the service gets the same bytes.
-  const stdinTar = from.service === undefined && from.path === "-" ? await readAll(process.stdin) : undefined;
+  const stdinTar = from.service === undefined && from.path === "-" && !global.dryRun ? await readAll(process.stdin) : undefined;
   const sink: EventSink = destination === "-" ? () => {} : progressSink(global);
   await Promise.all(
     targets.map(async (c) => {
       const detail = from.service !== undefined ? `${c.name}:${from.path} to ${to.path}` : `${from.path} to ${c.name}:${to.path}`;
       sink({ type: "resource", kind: "container", name: c.name, status: "Copying", detail, done: false });
-      if (from.service !== undefined) await copyFromContainer(engine, c, from.path, to.path, opts);
+      if (global.dryRun) {
+        // --dry-run: say what would be copied, touch nothing.
+      } else if (from.service !== undefined) await copyFromContainer(engine, c, from.path, to.path, opts);
       else await copyToContainer(engine, c, from.path, to.path, opts, stdinTar);
       sink({ type: "resource", kind: "container", name: c.name, status: "Copied", detail, done: true });
     }),

@@ -80,6 +80,11 @@ export async function pullCommand(global: GlobalOptions, services: string[], opt
     byImage.set(svc.image!, [...(byImage.get(svc.image!) ?? []), name]);
   }
 
+  if (global.dryRun) {
+    const actions = [...byImage].map(([image, users]) => ({ kind: "pull-image" as const, image, services: users, cause: "named by `moor pull`" }));
+    await runImageActions(project, result, engine, actions, { parallel: 1, onEvent: sink, dryRun: true });
+    return;
+  }
   const limit = pLimit(parallelism(global));
   const failures: Error[] = [];
   const mustBuild: string[] = [];
@@ -87,7 +92,7 @@ export async function pullCommand(global: GlobalOptions, services: string[], opt
     [...byImage].map(([image, users]) =>
       limit(async () => {
         try {
-          await runImageActions(project, result, engine, [{ kind: "pull-image", image, services: users, cause: "moor pull" }], { parallel: 1, onEvent: sink });
+          await runImageActions(project, result, engine, [{ kind: "pull-image", image, services: users, cause: "named by `moor pull`" }], { parallel: 1, onEvent: sink });
         } catch (err) {
           failures.push(err as Error);
           for (const s of users) if (project.services[s]?.build) mustBuild.push(s);

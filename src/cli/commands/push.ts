@@ -17,7 +17,7 @@ export interface PushOptions {
 }
 
 /** Pushes the services' images; rejects with every failure's message unless failures are ignored. */
-export async function pushServices(engine: Engine, project: Project, services: string[], opts: { ignoreFailures: boolean; parallel: number; sink: EventSink }): Promise<void> {
+export async function pushServices(engine: Engine, project: Project, services: string[], opts: { ignoreFailures: boolean; parallel: number; sink: EventSink; dryRun?: boolean }): Promise<void> {
   const limit = pLimit(opts.parallel);
   const failures: Error[] = [];
   const jobs: Promise<void>[] = [];
@@ -32,7 +32,7 @@ export async function pushServices(engine: Engine, project: Project, services: s
         limit(async () => {
           opts.sink({ type: "resource", kind: "image", name: tag, status: "Pushing", done: false });
           try {
-            await engine.pushImage(tag);
+            if (!opts.dryRun) await engine.pushImage(tag);
             opts.sink({ type: "resource", kind: "image", name: tag, status: "Pushed", done: true });
           } catch (err) {
             const message = (err as Error).message;
@@ -53,5 +53,5 @@ export async function pushCommand(global: GlobalOptions, services: string[], opt
   const selected = selectServices(project, services, opts.includeDeps === true);
   const engine = await connectEngine();
   const sink = opts.quiet ? () => {} : progressSink(global);
-  await pushServices(engine, project, selected, { ignoreFailures: opts.ignorePushFailures === true, parallel: parallelism(global), sink });
+  await pushServices(engine, project, selected, { ignoreFailures: opts.ignorePushFailures === true, parallel: parallelism(global), sink, dryRun: global.dryRun });
 }

@@ -18,6 +18,14 @@ export const registerImagesCommands: RegisterCommands = (program, global) => {
     .addOption(new Option("--compress").hideHelp())
     .addOption(new Option("--force-rm").hideHelp())
     .addOption(new Option("--no-rm").hideHelp())
+    // BuildKit-only flags: recognised so the error says why they cannot work here.
+    .addOption(new Option("--ssh <spec>").hideHelp())
+    .addOption(new Option("--builder <name>").hideHelp())
+    .addOption(new Option("-m, --memory <bytes>").hideHelp())
+    .addOption(new Option("--print").hideHelp())
+    .addOption(new Option("--check").hideHelp())
+    .addOption(new Option("--sbom <value>").hideHelp())
+    .addOption(new Option("--provenance <value>").hideHelp())
     .action(async (services: string[], opts) => {
       const { buildCommand } = await import("../commands/build.js");
       await buildCommand(global(), services, { ...opts, noCache: opts.cache === false });
