@@ -112,6 +112,18 @@ describe.skipIf(!engine)("moor port, top, cp, events, stats, ls on a real engine
       expect(await exec(container, "/tmp/tree/sub/deep.sh")).toBe("deep");
       expect(await exec(container, "readlink /tmp/tree/link")).toBe("sub/deep.sh");
     }
+    // Owners come out as `docker cp` makes them, with and without -a (archive mode).
+    const owned = path.join(local, "owned.txt");
+    fs.writeFileSync(owned, "owned\n");
+    fs.chownSync(owned, 1234, 2345);
+    await moorOk(["cp", "--index", "1", owned, "web:/tmp/moor-plain.txt"]);
+    await moorOk(["cp", "--index", "1", "-a", owned, "web:/tmp/moor-archive.txt"]);
+    await docker(["cp", owned, `${c("web-1")}:/tmp/docker-plain.txt`]);
+    await docker(["cp", "-a", owned, `${c("web-1")}:/tmp/docker-archive.txt`]);
+    const owners = (await exec(c("web-1"), "stat -c '%u:%g' /tmp/moor-plain.txt /tmp/docker-plain.txt /tmp/moor-archive.txt /tmp/docker-archive.txt")).split("\n");
+    expect(owners[0]).toBe(owners[1]);
+    expect(owners[2]).toBe(owners[3]);
+
     // Contents only (SRC/.) into a directory that does not exist yet.
     await moorOk(["cp", `${path.join(local, "tree")}/.`, "web:/tmp/contents"]);
     expect(await exec(c("web-1"), "ls -A /tmp/contents | sort | tr '\\n' ' '")).toBe("link sub");
