@@ -78,6 +78,11 @@ describe.skipIf(!engine)("moor build, pull, push, images, volumes on a real engi
     const quiet = await moorOk(p, ["build", "-q"]);
     expect(quiet.all.trim()).toBe("");
 
+    // --pull makes the engine fetch the base image again: with no registry here the build fails at FROM.
+    const pulled = await moor(p, ["build", "--pull"]);
+    expect(pulled.exitCode).toBe(1);
+    expect(pulled.stderr).toMatch(/failed at Step 1\/\d+ : FROM /);
+
     // --dry-run prints the build as a plan and builds nothing.
     const before = await imageId(image);
     const dry = await moorOk(p, ["--dry-run", "build", "--no-cache"]);
