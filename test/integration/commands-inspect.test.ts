@@ -135,7 +135,10 @@ describe.skipIf(!engine)("moor port, top, cp, events, stats, ls on a real engine
     await moorOk(["cp", "--index", "2", "web:/tmp/two.txt", path.join(back, "two")]);
     expect(fs.readFileSync(path.join(back, "two"), "utf8")).toBe("only on two\n");
     expect(fs.statSync(path.join(back, "two")).mode & 0o777).toBe(0o604);
+    await exec(c("web-1"), "ln -s /etc/hostname /tmp/tree/absolute");
     await moorOk(["cp", "web:/tmp/tree", path.join(back, "copy")]);
+    // Absolute links are copied as links, as docker cp does.
+    expect(fs.readlinkSync(path.join(back, "copy", "absolute"))).toBe("/etc/hostname");
     expect(fs.readFileSync(path.join(back, "copy", "sub", "deep.sh"), "utf8")).toBe("#!/bin/sh\necho deep\n");
     expect(fs.statSync(path.join(back, "copy", "sub")).mode & 0o777).toBe(0o700);
     expect(fs.statSync(path.join(back, "copy", "sub", "deep.sh")).mode & 0o777).toBe(0o755);

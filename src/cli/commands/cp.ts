@@ -91,10 +91,27 @@ async function copyFromContainer(engine: Engine, c: ContainerSummary, srcPath: s
     dst = { path: destPath, exists: false, isDir: false };
   }
   const isDir = archive.stat ? isDirMode(archive.stat.mode) : false;
-  const plan = planCopy({ path: rebase ? srcPath : source, isDir }, dst);
-  // Modes as the archive has them (no umask), owners left to the user running moor, as docker cp does.
-  const extract = tarFs.extract(plan.extractDir, { map: entryMapper(rebase, plan.rename), umask: 0, chown: false } as tarFs.ExtractOptions);
+  const plan = planCopy({ path: srcPath, isDir }, dst);
+  // Modes as the archive has them (no umask), owners left to the user running moor, and symlinks
+  // written as they are (absolute ones too), as docker cp does. What docker cp does not do: an
+  // entry that would land through a symlink the archive itself made is refused, not followed.
+  const root = path.resolve(plan.extractDir);
+  const refused: string[] = [];
+  const throughSymlink = (target: string): boolean => {
+    for (let d = path.dirname(target); d.startsWith(`${root}${path.sep}`); d = path.dirname(d)) {
+      if (fs.lstatSync(d, { throwIfNoEntry: false })?.isSymbolicLink()) return true;
+    }
+    return false;
+  };
+  const extract = tarFs.extract(root, {
+    map: entryMapper(rebase, plan.rename),
+    ignore: (name: string) => throughSymlink(name) && refused.push(name) > 0,
+    umask: 0,
+    chown: false,
+    validateSymlinks: false,
+  } as tarFs.ExtractOptions);
   await pipeline(archive.tar, extract);
+  if (refused.length > 0) throw new UserError(`refused to write ${refused.join(", ")} through a symbolic link`, "the container's archive put files under a link it made; copy the link's target instead");
 }
 
 async function copyToContainer(engine: Engine, c: ContainerSummary, src: string, destPath: string, opts: CpOptions, stdinTar?: Buffer): Promise<void> {
@@ -130,7 +147,7 @@ async function copyToContainer(engine: Engine, c: ContainerSummary, src: string,
   const { dir, base } = splitDirEntry(source);
   const mapper = entryMapper(rebase, plan.rename);
   const packOpts = { map: mapper, umask: 0 } as tarFs.PackOptions;
-  const pack = base === "." ? tarFs.pack(path.join(dir), packOpts) : tarFs.pack(dir, { ...packOpts, entries: [base] });
+  const pack = base === "." ? tarFs.pack(dir, packOpts) : tarFs.pack(dir, { ...packOpts, entries: [base] });
   // tar-fs streams are streamx streams; the engine port takes a Node stream.
   await engine.putArchive(c.id, plan.extractDir, Readable.from(pack), { copyUIDGID: opts.archive });
 }
