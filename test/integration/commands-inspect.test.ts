@@ -76,6 +76,16 @@ describe.skipIf(!engine)("moor port, top, cp, events, stats, ls on a real engine
     const noReplica = await moor(["port", "--index", "3", "web", "80"]);
     expect(noReplica.exitCode).toBe(1);
     expect(noReplica.stderr).toContain('service "web" is not running container #3');
+    // A service with only a one-off (run) container: compose answers from that one.
+    const runOnly = uniqueProject("inspect-run");
+    try {
+      await docker(["run", "-d", "--name", `${runOnly}-solo-run-1`, "-p", "80", "--label", `com.docker.compose.project=${runOnly}`, "--label", "com.docker.compose.service=solo", "--label", "com.docker.compose.oneoff=True", BOX, "sleep", "600"]);
+      const published = (await docker(["port", `${runOnly}-solo-run-1`, "80/tcp"])).split("\n")[0];
+      const fromRun = await runMoor(["-p", runOnly, "port", "solo", "80"], { cwd: os.tmpdir() });
+      expect(fromRun.stdout).toBe(`${published}\n`);
+    } finally {
+      await cleanupProject(e, runOnly);
+    }
     const badPort = await moor(["port", "web", "http"]);
     expect(badPort.exitCode).toBe(1);
     expect(badPort.stderr).toContain('invalid port "http"');

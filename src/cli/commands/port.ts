@@ -4,7 +4,7 @@ import type { ContainerSummary } from "../../engine/types.js";
 import { UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
 import { connectEngine, loadOrName } from "../project-context.js";
-import { checkServices, pickContainer, projectContainers } from "../service-containers.js";
+import { checkServices, isOneOff, pickContainer, projectContainers } from "../service-containers.js";
 
 export interface PortOptions {
   protocol?: string;
@@ -44,5 +44,7 @@ export async function portCommand(global: GlobalOptions, service: string, privat
   checkServices(loaded?.project, [service]);
   const engine = await connectEngine();
   const containers = await projectContainers(engine, name, { services: [service] });
-  process.stdout.write(`${publishedPort(pickContainer(containers, service, index), port, protocol)}\n`);
+  // compose falls back to a one-off (`run --service-ports`) container when the service has none of its own.
+  const oneoff = index === undefined && !containers.some((c) => !isOneOff(c)) ? containers.find(isOneOff) : undefined;
+  process.stdout.write(`${publishedPort(oneoff ?? pickContainer(containers, service, index), port, protocol)}\n`);
 }
