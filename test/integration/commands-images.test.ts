@@ -156,6 +156,12 @@ describe.skipIf(!engine)("moor build, pull, push, images, volumes on a real engi
       const p2 = projectDir("pull2", `services:\n  local:\n    image: ${tagged}\n    pull_policy: missing\n`);
       const skipped = await moorOk(p2, ["pull"]);
       expect(skipped.stderr).toContain(`Image ${tagged}  Skipped - Image is already present locally`);
+      // A pre_start hook's own image is pulled too, and cannot fall back to a build.
+      const p3 = projectDir("pull3", `services:\n  local:\n    image: ${tagged}\n    pull_policy: missing\n    pre_start:\n      - command: ["true"]\n        image: moortest-absent/hook:1\n`);
+      const hook = await moor(p3, ["pull"]);
+      expect(hook.exitCode).toBe(1);
+      expect(hook.stderr).toContain(`Image ${tagged}  Skipped - Image is already present locally`);
+      expect(hook.stderr).toContain("cannot pull moortest-absent/hook:1");
       const forced = await moor(p2, ["pull", "--policy", "always"]);
       expect(forced.exitCode).toBe(1);
       expect(forced.stderr).toContain(`cannot pull ${tagged}`);

@@ -6,6 +6,7 @@ import pLimit from "p-limit";
 import type { Project, ServiceConfig } from "../../compose/types.js";
 import type { ImageSummary } from "../../engine/types.js";
 import type { EventSink } from "../../reconcile/events.js";
+import { serviceImage } from "../../reconcile/container-spec.js";
 import { normalizeImageRef } from "../../reconcile/plan.js";
 import { UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
@@ -67,21 +68,40 @@ export async function pullCommand(global: GlobalOptions, services: string[], opt
   const images = await engine.listImages();
   const sink: EventSink = opts.quiet ? () => {} : progressSink(global);
 
-  // One pull per image, however many services use it.
-  const byImage = new Map<string, string[]>();
+  // One pull per image, however many services use it; `buildable` lists the services that could
+  // build it instead (their failure ends in the "build it" warning rather than failing fast).
+  const byImage = new Map<string, { users: string[]; buildable: string[] }>();
+  const want = (image: string, user: string, buildable: boolean) => {
+    const entry = byImage.get(image) ?? { users: [], buildable: [] };
+    if (!entry.users.includes(user)) entry.users.push(user);
+    if (buildable) entry.buildable.push(user);
+    byImage.set(image, entry);
+  };
+  const skip = (kind: "image" | "service", name: string, reason: string | undefined) =>
+    sink({ type: "resource", kind, name, status: "Skipped", detail: reason ? `- ${reason}` : undefined, done: true });
   for (const name of selected) {
     const svc = project.services[name]!;
     const decision = pullDecision(svc, svc.image ? present(images, svc.image) : false, opts.ignoreBuildable === true);
-    if (!decision.pull) {
-      const shown = svc.image ? { kind: "image" as const, name: svc.image } : { kind: "service" as const, name };
-      sink({ type: "resource", ...shown, status: "Skipped", detail: decision.reason ? `- ${decision.reason}` : undefined, done: true });
-      continue;
+    if (decision.pull) want(svc.image!, name, svc.build !== undefined);
+    else if (svc.image) skip("image", svc.image, decision.reason);
+    else skip("service", name, decision.reason);
+  }
+  // pre_start hooks that run an image of their own: pulled under the service's policy ("build"
+  // counting as "missing", since a hook image cannot be built).
+  for (const name of selected) {
+    const svc = project.services[name]!;
+    const own = serviceImage(project.name, svc);
+    for (const hook of svc.pre_start ?? []) {
+      if (!hook.image || hook.image === own) continue;
+      const policy = svc.pull_policy === "build" ? "missing" : svc.pull_policy;
+      const decision = pullDecision({ ...svc, image: hook.image, build: undefined, pull_policy: policy }, present(images, hook.image), false);
+      if (decision.pull) want(hook.image, name, false);
+      else if (decision.reason) skip("image", hook.image, decision.reason);
     }
-    byImage.set(svc.image!, [...(byImage.get(svc.image!) ?? []), name]);
   }
 
   if (global.dryRun) {
-    const actions = [...byImage].map(([image, users]) => ({ kind: "pull-image" as const, image, services: users, cause: "named by `moor pull`" }));
+    const actions = [...byImage].map(([image, { users }]) => ({ kind: "pull-image" as const, image, services: users, cause: "named by `moor pull`" }));
     await runImageActions(project, result, engine, actions, { parallel: 1, onEvent: sink, dryRun: true });
     return;
   }
@@ -89,13 +109,13 @@ export async function pullCommand(global: GlobalOptions, services: string[], opt
   const failures: Error[] = [];
   const mustBuild: string[] = [];
   await Promise.all(
-    [...byImage].map(([image, users]) =>
+    [...byImage].map(([image, { users, buildable }]) =>
       limit(async () => {
         try {
           await runImageActions(project, result, engine, [{ kind: "pull-image", image, services: users, cause: "named by `moor pull`" }], { parallel: 1, onEvent: sink });
         } catch (err) {
           failures.push(err as Error);
-          for (const s of users) if (project.services[s]?.build) mustBuild.push(s);
+          mustBuild.push(...buildable);
         }
       }),
     ),
