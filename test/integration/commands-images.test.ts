@@ -59,6 +59,8 @@ describe.skipIf(!engine)("moor build, pull, push, images, volumes on a real engi
     const image = `${p.name}-app`;
     const first = await moorOk(p, ["build"]);
     expect(first.stderr).toContain(`Image ${image}  Built`);
+    // The build's own output goes to standard output, as compose's classic builder prints it.
+    expect(first.stdout).toMatch(/^Step 1\/\d+ : FROM /m);
     expect(await imageLabel(image, "greeting")).toBe("from-file");
     expect(await imageLabel(image, "com.docker.compose.project")).toBe(p.name);
 

@@ -7,7 +7,8 @@ import type { ActionInput } from "../../reconcile/plan-types.js";
 import { UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
 import { runImageActions } from "../image-actions.js";
-import { progressSink } from "../progress.js";
+import { progressMode, progressSink, type ProgressMode } from "../progress.js";
+import type { EventSink } from "../../reconcile/events.js";
 import { connectEngine, loadOrThrow, parallelism } from "../project-context.js";
 import { selectServices } from "../service-selection.js";
 import { pushServices } from "./push.js";
@@ -62,6 +63,18 @@ export function buildActions(project: Project, services: readonly string[]): Act
   return actions;
 }
 
+/**
+ * compose's classic builder prints the build's own output ("Step 2/4 : RUN …") on standard output
+ * beside the progress lines; so does `moor build` (JSON progress carries it already, -q drops it).
+ */
+function withBuildOutput(sink: EventSink, mode: ProgressMode): EventSink {
+  if (mode === "json" || mode === "quiet") return sink;
+  return (event) => {
+    if (event.type === "progress" && event.kind === "image") process.stdout.write(`${event.text}\n`);
+    else sink(event);
+  };
+}
+
 export async function buildCommand(global: GlobalOptions, services: string[], opts: BuildOptions): Promise<void> {
   const unsupported = BUILDKIT_ONLY.find((flag) => opts[flag] !== undefined);
   if (unsupported) throw new UserError(`--${unsupported} is not supported: moor builds with the engine's classic builder, without BuildKit`, "drop the flag; build secrets and SSH need `docker buildx` for now");
@@ -72,7 +85,7 @@ export async function buildCommand(global: GlobalOptions, services: string[], op
   const project: Project = opts.pull
     ? { ...loaded, services: Object.fromEntries(Object.entries(loaded.services).map(([k, s]) => [k, s.build ? { ...s, build: { ...s.build, pull: true } } : s])) }
     : loaded;
-  const sink = opts.quiet ? () => {} : progressSink(global);
+  const sink = opts.quiet ? () => {} : withBuildOutput(progressSink(global), progressMode(global));
   const actions = buildActions(project, selected);
   if (actions.length === 0) {
     sink({ type: "warning", message: "No services to build" });
