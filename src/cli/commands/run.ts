@@ -4,13 +4,12 @@
 // to it with stdin and a TTY like `docker run -it`, and end with the command's exit code.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import tarStream from "tar-stream";
 import type { Project, ServiceConfig } from "../../compose/types.js";
 import type { ContainerCreateBody, ContainerCreateRequest, Engine } from "../../engine/engine.js";
 import { EngineError } from "../../engine/errors.js";
-import { containerSpec, fileInjections, networksByPriority, serviceImage, type EndpointSpec, type FileInjection } from "../../reconcile/container-spec.js";
+import { containerSpec, fileInjections, networksByPriority, serviceImage, type EndpointSpec } from "../../reconcile/container-spec.js";
 import type { EventSink } from "../../reconcile/events.js";
-import { executePlan, runHook } from "../../reconcile/execute.js";
+import { executePlan, oneFileTar, runHook } from "../../reconcile/execute.js";
 import { destructiveActions, plan, type PlanOptions } from "../../reconcile/plan.js";
 import { confirm } from "../confirm.js";
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from "../detach-keys.js";
@@ -232,16 +231,6 @@ async function createOneOff(engine: Engine, { project, result }: LoadedProject, 
   }
   sink({ type: "resource", kind: "container", name: oneoff.name, status: "Created", done: true });
   return id;
-}
-
-/** A tar with one secret or config file at its target (compose copies these in before the start). */
-async function oneFileTar(file: FileInjection): Promise<Buffer> {
-  const pack = tarStream.pack();
-  pack.entry({ name: file.target.replace(/^\/+/, ""), mode: file.mode, uid: file.uid ?? 0, gid: file.gid ?? 0 }, file.content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** Starts the container; a container that cannot start is not left behind with --rm. */
