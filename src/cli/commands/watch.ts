@@ -55,7 +55,11 @@ export async function watchCommand(global: GlobalOptions, services: string[], op
   const loaded = await loadOrThrow(global, { services });
   for (const s of services) if (!loaded.project.services[s]) throw new UserError(`no such service: ${s}`);
   checkRules(loaded.project, services);
-  if (!opts.noUp) await upCommand(global, services, { detach: true, quietPull: opts.quiet });
+  // compose builds the watched services that have a build section before it watches (their pull
+  // policy becomes "build"); up's --build is the nearest switch (it builds every built service).
+  const chosen = services.length > 0 ? services : Object.keys(loaded.project.services);
+  const build = chosen.some((s) => loaded.project.services[s]?.build && loaded.project.services[s]?.develop);
+  if (!opts.noUp) await upCommand(global, services, { detach: true, quietPull: opts.quiet, build });
   if (global.dryRun) return;
   // Without up in between, the project loaded above is still the one on disk.
   const session = await WatchSession.start(global, services, opts, opts.noUp ? loaded : undefined);
