@@ -39,12 +39,12 @@ export class Debouncer<T> {
     this.clock = opts.clock ?? realClock;
   }
 
-  /** Adds an item; the batch is flushed after the quiet period or the maximum wait. */
-  push(item: T): void {
-    if (this.disposed) return;
+  /** Adds items; the batch is flushed after the quiet period or the maximum wait. */
+  push(...items: T[]): void {
+    if (this.disposed || items.length === 0) return;
     const now = this.clock.now();
     if (this.items.size === 0) this.first = now;
-    this.items.add(item);
+    for (const item of items) this.items.add(item);
     this.arm(now);
   }
 

@@ -12,7 +12,7 @@ import type { Project } from "../../compose/types.js";
 import type { Engine } from "../../engine/engine.js";
 import { parseIgnoreFile } from "../../engine/build-context.js";
 import { NotFoundError } from "../../engine/errors.js";
-import { LABELS, type ContainerSummary } from "../../engine/types.js";
+import { LABELS, type ContainerSummary, type EngineEvent } from "../../engine/types.js";
 import type { EventSink, MoorEvent } from "../../reconcile/events.js";
 import { executePlan } from "../../reconcile/execute.js";
 import { destructiveActions, plan, type PlanOptions } from "../../reconcile/plan.js";
@@ -464,21 +464,33 @@ class WatchSession {
 
   // ---- engine events ---------------------------------------------------------------------
 
+  /** Follows the project's container events; a stream that breaks (an engine restart) is opened again. */
   private async followEvents(): Promise<void> {
-    try {
-      for await (const ev of this.engine.events({ filters: { type: ["container"], label: [`${LABELS.project}=${this.project.name}`] }, signal: this.abort.signal })) {
-        const a = ev.attributes;
-        this.containerCache.clear();
-        if (a[LABELS.oneoff] === "True") continue;
-        const service = a[LABELS.service] ?? "";
-        const at = ev.timeNano / 1e6;
-        const ours = this.busy > 0 || this.windows.some((w) => at >= w.from - 50 && at <= w.to + 50);
-        if (ev.action === "die" && !ours) say(`container ${a.name ?? ev.id.slice(0, 12)} exited with code ${a.exitCode ?? "?"}`);
-        if (ev.action === "destroy" && this.project.services[service]) this.gone.push(service);
+    while (!this.abort.signal.aborted) {
+      try {
+        for await (const ev of this.engine.events({ filters: { type: ["container"], label: [`${LABELS.project}=${this.project.name}`] }, signal: this.abort.signal })) {
+          this.onEngineEvent(ev);
+        }
+      } catch (err) {
+        if (this.abort.signal.aborted) return;
+        this.sink({ type: "warning", message: `engine events interrupted (${(err as Error).message}); following them again` });
       }
-    } catch (err) {
-      if (!this.abort.signal.aborted) this.sink({ type: "warning", message: `engine events stopped: ${(err as Error).message}` });
+      if (this.abort.signal.aborted) return;
+      await new Promise((r) => setTimeout(r, 1000));
+      // Whatever happened while the stream was down is seen by one look at the project.
+      this.gone.push(...Object.keys(this.project.services));
     }
+  }
+
+  private onEngineEvent(ev: EngineEvent): void {
+    const a = ev.attributes;
+    this.containerCache.clear();
+    if (a[LABELS.oneoff] === "True") return;
+    const service = a[LABELS.service] ?? "";
+    const at = ev.timeNano / 1e6;
+    const ours = this.busy > 0 || this.windows.some((w) => at >= w.from - 50 && at <= w.to + 50);
+    if (ev.action === "die" && !ours) say(`container ${a.name ?? ev.id.slice(0, 12)} exited with code ${a.exitCode ?? "?"}`);
+    if (ev.action === "destroy" && this.project.services[service]) this.gone.push(service);
   }
 
   /** Containers went away: plan their services again (a no-op when watch itself replaced them). */
