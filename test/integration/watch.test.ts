@@ -350,6 +350,31 @@ services:
     expect((await containerIds(p.name)).app).toMatch(/ exited$/);
   });
 
+  it("--no-up starts nothing, and a sync path under a bind mount is skipped with compose's warning", async () => {
+    const p = project({
+      "compose.yaml": `
+services:
+  app:
+    image: ${BOX}
+    command: ${SERVE}
+    volumes: [./src:/src]
+    develop:
+      watch:
+        - path: ./src
+          action: sync
+          target: /src
+`,
+      "src/a.txt": "a\n",
+    });
+    const w = startWatch(p.dir, ["-p", p.name, "watch", "--no-up"]);
+    await w.waitForOutput("Watch enabled");
+    expect(w.output()).toContain("path '");
+    expect(w.output()).toContain("also declared by a bind mount volume, this path won't be monitored!");
+    expect(await containerIds(p.name)).toEqual({});
+    const { exitCode } = await w.stop();
+    expect(exitCode).toBe(0);
+  });
+
   it("refuses up --watch with --detach or --no-build, and a rebuild rule without a build section", async () => {
     const p = project({ "compose.yaml": `services:\n  app:\n    image: ${BOX}\n    develop:\n      watch:\n        - path: ./src\n          action: rebuild\n` });
     const detached = await runMoor(["-p", p.name, "up", "-d", "--watch"], { cwd: p.dir });
