@@ -71,9 +71,9 @@ describe("resolveRules and classifyBatch", () => {
     const work = classifyBatch(["/p/web/src/a.js", "/p/web/src/gen/x.js", "/p/web/src/b.log", "/p/web/src/lib/c.js", "/p/web/conf/nginx.conf", "/p/db/init.sql", "/p/elsewhere.txt"], rules);
     expect(work.get("web")).toMatchObject({
       sync: [
-        { hostPath: "/p/web/src/a.js", containerPath: "/app/src/a.js" },
-        { hostPath: "/p/web/src/lib/c.js", containerPath: "/app/src/lib/c.js" },
-        { hostPath: "/p/web/conf/nginx.conf", containerPath: "/etc/web/nginx.conf" },
+        { hostPath: "/p/web/src/a.js", containerPath: "/app/src/a.js", root: "/p/web/src" },
+        { hostPath: "/p/web/src/lib/c.js", containerPath: "/app/src/lib/c.js", root: "/p/web/src" },
+        { hostPath: "/p/web/conf/nginx.conf", containerPath: "/etc/web/nginx.conf", root: "/p/web/conf" },
       ],
       rebuild: false,
       restart: true,

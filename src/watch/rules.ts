@@ -21,6 +21,8 @@ export interface ResolvedRule {
 export interface SyncMapping {
   hostPath: string;
   containerPath: string;
+  /** The rule's path: the symlink guard keeps the sync inside it. */
+  root: string;
 }
 
 /** What one batch asks of one service. */
@@ -133,7 +135,7 @@ export function classifyBatch(batch: readonly string[], rules: readonly Resolved
         const containerPath = containerPathFor(rule, file);
         if (containerPath === undefined) continue;
         const list = perRule.get(rule) ?? [];
-        list.push({ hostPath: file, containerPath });
+        list.push({ hostPath: file, containerPath, root: rule.path });
         perRule.set(rule, list);
       }
     }

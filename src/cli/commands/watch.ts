@@ -372,9 +372,7 @@ class WatchSession {
     }
     for (const [service, w] of [...work.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       if (w.rebuild) continue;
-      const entries: ArchiveEntryInput[] = [];
-      const ruleOf = (containerPath: string) => this.rules.find((r) => r.service === service && isSyncAction(r.action) && r.target !== undefined && (containerPath === r.target || containerPath.startsWith(`${r.target.replace(/\/$/, "")}/`)));
-      for (const m of w.sync) entries.push({ ...m, root: ruleOf(m.containerPath)?.path ?? path.dirname(m.hostPath) });
+      const entries: ArchiveEntryInput[] = [...w.sync];
       for (const rule of w.resync) entries.push(...this.ruleEntries(rule));
       if (entries.length > 0) {
         if (w.resync.length > 0) say(`Large batch of file changes detected for service "${service}": syncing its watched paths again`);
