@@ -21,6 +21,7 @@ import { serviceImage } from "../../reconcile/container-spec.js";
 import { Debouncer } from "../../watch/debounce.js";
 import { startFileWatcher, type FileWatcher } from "../../watch/file-watcher.js";
 import { classifyBatch, localContext, resolveRules, isSyncAction, watcherIgnores, type ResolvedRule } from "../../watch/rules.js";
+import { isWithin } from "../../watch/path-filter.js";
 import { walkRule, type ArchiveEntryInput } from "../../watch/sync-archive.js";
 import { serviceContainers, syncToService } from "../../watch/syncer.js";
 import { printDiagnostics, UserError } from "../errors.js";
@@ -176,7 +177,8 @@ class WatchSession {
       onChange: (c) => {
         timing(`${c.kind} ${c.path}`);
         if (s.inputs.has(c.path)) s.configBatch.push(c.path);
-        else s.fileBatch.push(c.path);
+        // An input file under a sync rule's path (a rule on ".") is synced as well, as compose does.
+        if (!s.inputs.has(c.path) || s.rules.some((r) => isSyncAction(r.action) && isWithin(r.path, c.path))) s.fileBatch.push(c.path);
       },
       onError: (err) => s.sink({ type: "warning", message: `watch: ${err.message}` }),
       backend: process.env.MOOR_WATCH_BACKEND === "native" ? "native" : "chokidar",
