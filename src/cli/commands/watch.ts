@@ -19,6 +19,7 @@ import { destructiveActions, plan, type PlanOptions } from "../../reconcile/plan
 import { describeAction } from "../../reconcile/plan-text.js";
 import { serviceImage } from "../../reconcile/container-spec.js";
 import { Debouncer } from "../../watch/debounce.js";
+import { OwnActivity } from "../../watch/own-activity.js";
 import { startFileWatcher, type FileWatcher } from "../../watch/file-watcher.js";
 import { classifyBatch, localContext, resolveRules, isSyncAction, watcherIgnores, type ResolvedRule } from "../../watch/rules.js";
 import { isWithin } from "../../watch/path-filter.js";
@@ -133,12 +134,11 @@ class WatchSession {
   private watcher!: FileWatcher;
   private readonly abort = new AbortController();
   private queue: Promise<void> = Promise.resolve();
-  private busy = 0;
   private jobWaiters: (() => void)[] = [];
   /** Service → its containers, as of the last sync; any engine event or other job clears it. */
   private readonly containerCache = new Map<string, ContainerSummary[]>();
   /** When jobs ran (ms since the epoch): a container that stops inside one was stopped by watch. */
-  private windows: { from: number; to: number }[] = [];
+  private readonly own = new OwnActivity();
   private stopped!: Promise<void>;
   private resolveStopped!: () => void;
   private readonly sink: EventSink;
@@ -261,16 +261,13 @@ class WatchSession {
     if (this.abort.signal.aborted) return;
     this.queue = this.queue.then(async () => {
       if (this.abort.signal.aborted) return;
-      this.busy++;
-      const window = { from: Date.now(), to: Infinity };
-      this.windows = [...this.windows.slice(-15), window];
+      const end = this.own.begin(Date.now());
       try {
         await job();
       } catch (err) {
         this.sink({ type: "warning", message: `Error handling changes: ${(err as Error).message}` });
       } finally {
-        this.busy--;
-        window.to = Date.now();
+        end(Date.now());
         for (const resolve of this.jobWaiters.splice(0)) resolve();
       }
     });
@@ -487,9 +484,7 @@ class WatchSession {
     this.containerCache.clear();
     if (a[LABELS.oneoff] === "True") return;
     const service = a[LABELS.service] ?? "";
-    const at = ev.timeNano / 1e6;
-    const ours = this.busy > 0 || this.windows.some((w) => at >= w.from - 50 && at <= w.to + 50);
-    if (ev.action === "die" && !ours) say(`container ${a.name ?? ev.id.slice(0, 12)} exited with code ${a.exitCode ?? "?"}`);
+    if (ev.action === "die" && !this.own.caused(ev.timeNano / 1e6)) say(`container ${a.name ?? ev.id.slice(0, 12)} exited with code ${a.exitCode ?? "?"}`);
     if (ev.action === "destroy" && this.project.services[service]) this.gone.push(service);
   }
 
