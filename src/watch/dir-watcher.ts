@@ -69,6 +69,7 @@ export function startDirWatcher(opts: FileWatcherOptions): FileWatcher {
     try {
       st = fs.lstatSync(p);
     } catch {
+      // Gone: reported as removed below.
       st = undefined;
     }
     if (opts.ignores(p, st ? st.isDirectory() : undefined)) return;

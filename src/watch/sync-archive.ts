@@ -57,6 +57,7 @@ export async function buildSyncArchive(entries: readonly ArchiveEntryInput[]): P
     try {
       st = fs.lstatSync(e.hostPath);
     } catch {
+      // Gone from the host: removed in the container too.
       out.deleted.push(containerPath);
       continue;
     }
@@ -114,6 +115,7 @@ export function walkRule(root: string, keep: (absPath: string, isDir: boolean) =
   try {
     st = fs.lstatSync(root);
   } catch {
+    // A rule whose path does not exist (yet) has nothing to sync.
     return out;
   }
   if (!st.isDirectory()) return keep(root, false) ? [root] : [];

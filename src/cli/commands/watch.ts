@@ -25,7 +25,7 @@ import { classifyBatch, localContext, resolveRules, isSyncAction, watcherIgnores
 import { isWithin } from "../../watch/path-filter.js";
 import { walkRule, type ArchiveEntryInput } from "../../watch/sync-archive.js";
 import { serviceContainers, syncToService } from "../../watch/syncer.js";
-import { printDiagnostics, UserError } from "../errors.js";
+import { ExitCode, printDiagnostics, UserError } from "../errors.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
 import { progressSink } from "../progress.js";
 import { connectEngine, loadOrThrow, observe, parallelism, stderrColor, type LoadedProject } from "../project-context.js";
@@ -68,7 +68,7 @@ export async function watchCommand(global: GlobalOptions, services: string[], op
   await session.untilStopped();
 }
 
-/** `moor up --watch`: up, then watch beside the attached logs (or alone with --detach). */
+/** `moor up --watch`: up, then watch beside the attached logs. */
 export async function upWatchCommand(global: GlobalOptions, services: string[], up: UpOptions): Promise<void> {
   if (global.file?.includes("-")) throw new UserError("watch cannot follow a compose file read from standard input", "save it to a file and pass it with -f");
   // compose's own words for the flags that cannot go with --watch.
@@ -92,17 +92,16 @@ export async function upWatchCommand(global: GlobalOptions, services: string[], 
     await Promise.race([jobDone, session.untilStopped()]);
   }
   await session.stop();
-  if (code !== 0) {
-    const { ExitCode } = await import("../errors.js");
-    throw new ExitCode(code);
-  }
+  if (code !== 0) throw new ExitCode(code);
 }
 
 function readDockerignore(contextDir: string): string[] {
   try {
     return parseIgnoreFile(fs.readFileSync(path.join(contextDir, ".dockerignore"), "utf8"));
-  } catch {
-    return [];
+  } catch (err) {
+    // No .dockerignore is the common case; an unreadable one is the user's to fix.
+    if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") return [];
+    throw new UserError(`cannot read ${path.join(contextDir, ".dockerignore")}: ${(err as Error).message}`);
   }
 }
 
