@@ -1,0 +1,120 @@
+import { EventEmitter } from "node:events";
+import { describe, expect, it } from "vitest";
+import type { MoorEvent } from "../reconcile/events.js";
+import { stripAnsi } from "./ansi.js";
+import { inkProgressSink } from "./progress-sink.js";
+
+/** A terminal-like stream that records what is written. */
+class FakeTerminal extends EventEmitter {
+  isTTY = true;
+  columns = 100;
+  rows = 30;
+  text = "";
+  write(chunk: string | Uint8Array, enc?: unknown, cb?: unknown): boolean {
+    this.text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+    const done = typeof enc === "function" ? enc : cb;
+    if (typeof done === "function") setImmediate(done as () => void);
+    return true;
+  }
+}
+
+/** The screen's text: what a terminal shows once cursor moves and erases are applied, roughly. */
+function visible(text: string): string {
+  return stripAnsi(text);
+}
+
+const res = (name: string, status: string, done: boolean): MoorEvent => ({ type: "resource", kind: "container", name, status, done }) as MoorEvent;
+
+function setup(load?: () => Promise<typeof import("./ink-progress.js")>, intercept = false) {
+  const err = new FakeTerminal();
+  const out = new FakeTerminal();
+  let loads = 0;
+  const sink = inkProgressSink({
+    stderr: err as unknown as NodeJS.WriteStream,
+    stdout: out as unknown as NodeJS.WriteStream,
+    color: false,
+    intercept,
+    load: () => {
+      loads++;
+      return (load ?? (() => import("./ink-progress.js")))();
+    },
+  });
+  return { err, out, sink, loads: () => loads };
+}
+
+describe("inkProgressSink", () => {
+  it("loads the view only on the first resource event; messages before it print at once", async () => {
+    const t = setup();
+    t.sink({ type: "warning", message: "orphans" });
+    expect(t.loads()).toBe(0);
+    expect(t.err.text).toBe("WARN orphans\n");
+    await t.sink.close();
+    expect(t.loads()).toBe(0);
+    t.sink(res("demo-web-1", "Creating", false));
+    expect(t.loads()).toBe(1);
+    await t.sink.close();
+  });
+
+  it("loses no event sent while the view loads, and close() resolves after the final frame", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const t = setup(async () => {
+      await gate;
+      return import("./ink-progress.js");
+    });
+    const names = Array.from({ length: 8 }, (_, i) => `demo-s${i}-1`);
+    for (const n of names) t.sink(res(n, "Creating", false));
+    for (const n of names) t.sink(res(n, "Started", true));
+    expect(t.err.text).toBe("");
+    const closing = t.sink.close();
+    release();
+    await closing;
+    const screen = visible(t.err.text);
+    for (const n of names) expect(screen).toContain(`✔ Container ${n}  Started`);
+    expect(screen).toMatch(/✔ Done in \d+\.\ds: 8 containers/);
+    // Nothing more is written after close() resolved.
+    const after = t.err.text;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(t.err.text).toBe(after);
+  });
+
+  it("falls back to plain lines when the view cannot load", async () => {
+    const t = setup(() => Promise.reject(new Error("no ink")));
+    t.sink(res("demo-web-1", "Creating", false));
+    await t.sink.close();
+    t.sink(res("demo-web-1", "Started", true));
+    expect(t.err.text).toContain("WARN the live progress view could not start (no ink)");
+    expect(t.err.text).toContain(" Container demo-web-1  Creating\n");
+  });
+
+  it("routes other writes above the live area and hands the streams back on close", async () => {
+    const t = setup(undefined, true);
+    const ownWrite = t.err.write;
+    t.sink(res("demo-web-1", "Creating", false));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(Object.prototype.hasOwnProperty.call(t.err, "write")).toBe(true);
+    (t.err as unknown as NodeJS.WriteStream).write("error: something\n");
+    (t.out as unknown as NodeJS.WriteStream).write("web-1  | hello ");
+    (t.out as unknown as NodeJS.WriteStream).write("world\n");
+    t.sink(res("demo-web-1", "Started", true));
+    await t.sink.close();
+    expect(t.err.write).toBe(ownWrite);
+    expect(Object.prototype.hasOwnProperty.call(t.err, "write")).toBe(false);
+    expect(t.out.text).toContain("web-1  | hello world\n");
+    const screen = visible(t.err.text);
+    expect(screen).toContain("error: something\n");
+    // The final frame comes after the message, so the summary is the last thing on screen.
+    expect(screen.lastIndexOf("Done in")).toBeGreaterThan(screen.indexOf("error: something"));
+  });
+
+  it("starts a new view for events after close", async () => {
+    const t = setup();
+    t.sink(res("demo-web-1", "Started", true));
+    await t.sink.close();
+    t.sink(res("demo-web-1", "Stopping", false));
+    t.sink(res("demo-web-1", "Stopped", true));
+    await t.sink.close();
+    expect(visible(t.err.text).match(/Done in/g)).toHaveLength(2);
+    expect(visible(t.err.text)).toContain("Container demo-web-1  Stopped");
+  });
+});

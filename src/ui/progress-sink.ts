@@ -1,0 +1,152 @@
+// The synchronous sink in front of the Ink view. Ink and React are imported (dynamically) on the
+// first resource event, never before; events are applied to the store at once, so none is lost
+// while the import runs. While the view is live, other writes to the terminal (logs, errors,
+// prompts) are routed above it, so they neither garble it nor get erased by its next frame.
+import type { EventSink, MoorEvent } from "../reconcile/events.js";
+import { messageLine } from "./progress-line.js";
+import { ProgressStore } from "./progress-model.js";
+import { plainLine } from "./plain.js";
+import type { InkSession, Terminal } from "./ink-progress.js";
+
+/** An event sink that must be closed: `close()` resolves once the final frame is written. */
+export interface ClosableSink extends EventSink {
+  /**
+   * Ends the live view: prints the summary (`ok` defaults to "no resource failed and no exit code
+   * set") and the final frame, hands the terminal back. Safe to call twice or when nothing was
+   * shown; events sent afterwards start a new view.
+   */
+  close(ok?: boolean): Promise<void>;
+}
+
+export interface InkSinkOptions {
+  stderr: NodeJS.WriteStream;
+  stdout: NodeJS.WriteStream;
+  color: boolean;
+  clock?: () => number;
+  /** Route other writes to stdout/stderr above the live view (the CLI does; tests may not). */
+  intercept?: boolean;
+  /** Close by itself when the process runs out of work, for commands that never call close(). */
+  closeOnExit?: boolean;
+  /** How the view is loaded; tests swap it. */
+  load?: () => Promise<typeof import("./ink-progress.js")>;
+}
+
+/** Replaces `stream.write` with one that hands complete lines to `route`; returns the undo. */
+function interceptWrites(stream: NodeJS.WriteStream, original: NodeJS.WriteStream["write"], route: (data: string) => void): () => void {
+  const own = Object.prototype.hasOwnProperty.call(stream, "write");
+  const before = stream.write;
+  let partial = "";
+  const patched = (chunk: string | Uint8Array, encoding?: BufferEncoding | ((err?: Error | null) => void), cb?: (err?: Error | null) => void): boolean => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString(typeof encoding === "string" ? encoding : "utf8");
+    const done = typeof encoding === "function" ? encoding : cb;
+    // Ink redraws from the start of a line: hold a partial line until its end arrives.
+    const all = partial + text;
+    const cut = all.lastIndexOf("\n");
+    if (cut >= 0) {
+      partial = all.slice(cut + 1);
+      route(all.slice(0, cut + 1));
+    } else {
+      partial = all;
+    }
+    if (done) process.nextTick(done);
+    return true;
+  };
+  stream.write = patched as NodeJS.WriteStream["write"];
+  return () => {
+    if (own) stream.write = before;
+    else delete (stream as { write?: unknown }).write;
+    if (partial !== "") original.call(stream, partial);
+    partial = "";
+  };
+}
+
+/** One live view, from its first event to close(). */
+interface View {
+  store: ProgressStore;
+  starting: Promise<InkSession | undefined>;
+  session?: InkSession;
+  undo: (() => void)[];
+  /** Its events until Ink is up, for the plain fallback should Ink fail to load. */
+  events: MoorEvent[];
+}
+
+/** The sink for `--progress tty`: a live Ink view on `stderr`. */
+export function inkProgressSink(o: InkSinkOptions): ClosableSink {
+  const clock = o.clock ?? Date.now;
+  const load = o.load ?? (() => import("./ink-progress.js"));
+  const err: Terminal = { stream: o.stderr, write: o.stderr.write.bind(o.stderr) as NodeJS.WriteStream["write"] };
+  const out: Terminal = { stream: o.stdout, write: o.stdout.write.bind(o.stdout) as NodeJS.WriteStream["write"] };
+
+  let current: View | undefined;
+  /** Set when Ink could not load: plain lines from then on. */
+  let failed = false;
+  const onBeforeExit = () => void sink.close();
+  const plain = (ev: MoorEvent) => {
+    const line = plainLine(ev);
+    if (line !== undefined) err.write(`${line}\n`);
+  };
+
+  function start(): View {
+    if (o.closeOnExit) process.on("beforeExit", onBeforeExit);
+    const view: View = { store: new ProgressStore(clock()), events: [], undo: [], starting: Promise.resolve(undefined) };
+    view.starting = load().then(
+      (mod) => {
+        const session = mod.mountInkProgress(view.store, { err, out, clock, color: o.color });
+        view.session = session;
+        view.events = [];
+        if (o.intercept) {
+          view.undo.push(interceptWrites(o.stderr, err.write, (d) => session.writeAbove("stderr", d) || err.write(d)));
+          // stdout shares the screen only when both are the terminal (not `moor up | tee`).
+          if (o.stdout.isTTY && o.stderr.isTTY) view.undo.push(interceptWrites(o.stdout, out.write, (d) => session.writeAbove("stdout", d) || out.write(d)));
+        }
+        return session;
+      },
+      (e: unknown) => {
+        // The view is a nicety: without it, show what happened as plain lines and go on.
+        failed = true;
+        err.write(`WARN the live progress view could not start (${(e as Error).message}); plain output follows\n`);
+        for (const ev of view.events) plain(ev);
+        view.events = [];
+        return undefined;
+      },
+    );
+    return view;
+  }
+
+  const sink = ((event: MoorEvent) => {
+    if (failed) {
+      if (event.type === "warning" || event.type === "info") err.write(`${messageLine(event.type, event.message, false)}\n`);
+      else plain(event);
+      return;
+    }
+    if (!current) {
+      // Nothing live yet: a message needs no view (and must not wait for one).
+      if (event.type === "warning" || event.type === "info") {
+        err.write(`${messageLine(event.type, event.message, o.color)}\n`);
+        return;
+      }
+      if (event.type === "summary") return;
+      current = start();
+    }
+    current.store.apply(event, clock());
+    if (!current.session) current.events.push(event);
+  }) as ClosableSink;
+
+  sink.close = async (ok?: boolean) => {
+    const view = current;
+    if (!view) return;
+    current = undefined;
+    process.off("beforeExit", onBeforeExit);
+    const session = view.session ?? (await view.starting);
+    if (!session) return;
+    const errors = view.store.summary(clock()).counts.error !== undefined;
+    const exitCode = typeof process.exitCode === "number" ? process.exitCode : Number(process.exitCode ?? 0);
+    // finish() writes the final frame synchronously; only then is the terminal handed back, so
+    // a held partial line or a late write lands below the frame, never inside it.
+    const finishing = session.finish(ok ?? (!errors && !exitCode));
+    for (const u of view.undo.reverse()) u();
+    view.undo = [];
+    await finishing;
+  };
+  return sink;
+}
