@@ -11,8 +11,8 @@ const planned = (action: number, name: string) => ({ kind: "planned" as const, a
 /** The same actions as test/golden/plan/fresh-project-images.txt. */
 function freshProject(): Plan {
   const b = new PlanBuilder("demo");
-  const net = b.add({ kind: "create-network", key: "default", name: "demo_default", config: {}, cause: "network default does not exist" });
-  const vol = b.add({ kind: "create-volume", key: "data", name: "demo_data", config: {}, cause: "volume data does not exist" });
+  const net = b.add({ kind: "create-network", key: "default", name: "demo_default", config: { name: "demo_default" }, cause: "network default does not exist" });
+  const vol = b.add({ kind: "create-volume", key: "data", name: "demo_data", config: { name: "demo_data" }, cause: "volume data does not exist" });
   const pull = b.add({ kind: "pull-image", image: "postgres:16", services: ["db"], cause: "image postgres:16 is not present locally" });
   const build = b.add({ kind: "build-image", image: "demo-web", service: "web", cause: "image demo-web is not present locally" });
   const db = b.add({ kind: "create-container", service: "db", number: 1, name: "demo-db-1", cause: "db wants 1 container, has 0", deps: [net, vol, pull] });
@@ -50,7 +50,7 @@ function mixed(): Plan {
     destructive: "removing volume demo_data deletes the data in it",
     deps: [rm],
   });
-  const mk = b.add({ kind: "create-volume", key: "data", name: "demo_data", config: {}, cause: "volume data configuration changed", deps: [rmv] });
+  const mk = b.add({ kind: "create-volume", key: "data", name: "demo_data", config: { name: "demo_data" }, cause: "volume data configuration changed", deps: [rmv] });
   const c = b.add({ kind: "create-container", service: "db", number: 1, name: "demo-db-1", cause: "db wants 1 container, has 0", deps: [mk] });
   b.add({ kind: "start-container", service: "db", container: planned(c, "demo-db-1"), cause: `created by #${c}`, deps: [c] });
   const ostop = b.add({ kind: "stop-container", service: "worker", container: existing("cde1b577b5ef0000", "demo-worker-1"), cause: "orphan: service worker is not in the compose file" });

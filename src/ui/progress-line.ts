@@ -63,7 +63,7 @@ export function rowLine(row: ProgressRow, o: LineOptions): string {
 export function headerLine(s: ProgressSnapshot, now: number, color: boolean): string {
   const all = [...s.rows, ...s.printed.flatMap((p) => (p.type === "row" ? [p.row] : []))];
   const done = all.filter((r) => r.state !== "working").length;
-  const spin = s.finished ? "+" : SPINNER[Math.floor(now / SPINNER_MS) % SPINNER.length]!;
+  const spin = s.finished || done === all.length ? "+" : SPINNER[Math.floor(now / SPINNER_MS) % SPINNER.length]!;
   return `${paint("blue", `[${spin}]`, color)} Running ${done}/${all.length}`;
 }
 

@@ -5,7 +5,7 @@ import type { MoorEvent, ResourceKind, ResourceStatus } from "../reconcile/event
 
 export type RowState = "working" | "done" | "warning" | "error";
 
-/** One resource's line: its latest status and how long its current step has taken. */
+/** One resource's line: its latest status and how long it has taken so far. */
 export interface ProgressRow {
   /** Unique per line (a resource that comes back after leaving the live area gets a new one). */
   readonly id: number;
@@ -14,7 +14,7 @@ export interface ProgressRow {
   readonly status: ResourceStatus;
   readonly detail?: string;
   readonly state: RowState;
-  /** When the current step began (ms since the epoch). */
+  /** When the resource's first event came (ms since the epoch). */
   readonly started: number;
   /** When it ended, once it has. */
   readonly ended?: number;
@@ -83,9 +83,9 @@ export class ProgressStore {
         const at = s.rows.findIndex((r) => key(r.kind, r.name) === k);
         const old = at >= 0 ? s.rows[at] : undefined;
         const state = stateOf(event.status, event.done);
-        // A new step after a finished one (Created → Starting) restarts the clock, as compose does.
-        const restart = old === undefined || (old.state !== "working" && state === "working");
-        const started = restart ? now : old.started;
+        // The clock runs from the resource's first event to its last (Creating … Started), as
+        // compose's does: the time a person waited for that resource.
+        const started = old?.started ?? now;
         const row: ProgressRow = {
           id: old?.id ?? this.nextId++,
           kind: event.kind,

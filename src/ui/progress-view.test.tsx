@@ -57,8 +57,8 @@ describe("ProgressView", () => {
       [
         "[+] Running 3/3",
         " ✔ Network demo_default  Created     0.1s",
-        " ✔ Container demo-web-1  Started     0.4s",
-        " ✔ Container demo-db-1   Started     1.2s",
+        " ✔ Container demo-web-1  Started     2.3s",
+        " ✔ Container demo-db-1   Started     1.5s",
         " ✔ Done in 2.6s: 1 network, 2 containers",
       ].join("\n"),
     );
