@@ -33,7 +33,12 @@ function direct(t: Terminal): NodeJS.WriteStream {
 export function mountInkProgress(store: ProgressStore, o: { err: Terminal; out: Terminal; clock: () => number; color: boolean }): InkSession {
   const errStream = direct(o.err);
   const size = () => ({ columns: o.err.stream.columns || 80, rows: o.err.stream.rows || 24 });
-  store.maxLive = Math.max(1, size().rows - 6);
+  // Room for the header, the summary and two spare lines; follows the terminal when it is resized.
+  const fitStore = () => {
+    store.maxLive = Math.max(1, size().rows - 6);
+  };
+  fitStore();
+  o.err.stream.on("resize", fitStore);
   let writers: { stdout: (d: string) => void; stderr: (d: string) => void } | undefined;
   let mounted = true;
   const view = <ProgressView store={store} clock={o.clock} color={o.color} size={size} onWriters={(w) => (writers = w)} />;
@@ -50,6 +55,7 @@ export function mountInkProgress(store: ProgressStore, o: { err: Terminal; out: 
   });
   const exited = instance.waitUntilExit().finally(() => {
     mounted = false;
+    o.err.stream.off("resize", fitStore);
   });
   return {
     writeAbove(to, data) {
