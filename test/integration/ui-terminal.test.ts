@@ -6,7 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { cleanupProject, repoRoot, requireEngine, requireImages, TEST_IMAGES, uniqueProject } from "./harness.js";
+import Ajv2020 from "ajv/dist/2020.js";
+import { progressJsonSchema } from "../../src/ui/json-lines.js";
+import { cleanupProject, repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject } from "./harness.js";
 
 const engine = await requireEngine();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-ui-test-"));
@@ -115,5 +117,39 @@ describe.skipIf(!engine)("the live progress view in a real terminal", () => {
     const plain = await run(dir, ["-p", name, "--progress", "plain", "up", "-d"]);
     expect(plain.screen.split("\n").map((l) => l.trimEnd())).toContain(` Container ${name}-only-1  Running`);
     expect(plain.screen).not.toContain("[+]");
+  });
+});
+
+describe.skipIf(!engine)("--progress json through the CLI", () => {
+  it("every stderr line of `up -d` and `down` parses and validates against the documented schema", async () => {
+    const { name, dir } = project(["db", "web"]);
+    const ajv = new Ajv2020.default({ allErrors: true });
+    ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    const validate = ajv.compile(progressJsonSchema);
+    for (const args of [["-p", name, "--progress", "json", "up", "-d"], ["-p", name, "--progress", "json", "down", "-t", "0"]]) {
+      const r = await runMoor(args, { cwd: dir });
+      expect(r.exitCode, r.all).toBe(0);
+      const lines = r.stderr.split("\n").filter((l) => l !== "");
+      expect(lines.length).toBeGreaterThan(2);
+      for (const line of lines) {
+        const obj = JSON.parse(line) as unknown;
+        expect(validate(obj), `${line}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      }
+      expect(JSON.parse(lines.at(-1)!)).toMatchObject({ type: "summary", ok: true });
+    }
+  });
+});
+
+describe.skipIf(!hasTmux)("errors on a terminal", () => {
+  it("a compose-file mistake shows the file, the line with its neighbours and a caret under the key", async () => {
+    const dir = path.join(scratch, "broken");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "compose.yaml"), `services:\n  web:\n    image: ${TEST_IMAGES.busybox}\n    prots:\n      - "8080:80"\n`);
+    const { code, screen } = await inTmux(dir, ["config"], { columns: 120, rows: 20 });
+    expect(code).toBe(1);
+    const lines = screen.split("\n").map((l) => l.trimEnd()).filter((l) => l !== "");
+    expect(lines[0]).toMatch(/compose\.yaml:4:5: error: services\.web\.prots: /);
+    expect(lines.slice(1, 5)).toEqual([`  3 |     image: ${TEST_IMAGES.busybox}`, "> 4 |     prots:", "    |     ^^^^^", '  5 |       - "8080:80"']);
+    expect(lines[5]).toMatch(/^ {2}hint: /);
   });
 });
