@@ -107,6 +107,20 @@ describe("inkProgressSink", () => {
     expect(screen.lastIndexOf("Done in")).toBeGreaterThan(screen.indexOf("error: something"));
   });
 
+  it("writes a burst of lines above the view together, in order, on the next turn (one redraw, not one per line)", async () => {
+    const t = setup(undefined, true);
+    t.sink(res("demo-web-1", "Creating", false));
+    await new Promise((r) => setTimeout(r, 100));
+    const before = t.err.text.length;
+    for (let i = 0; i < 200; i++) (t.err as unknown as NodeJS.WriteStream).write(`line ${i}\n`);
+    expect(t.err.text.length).toBe(before);
+    await new Promise((r) => setImmediate(r));
+    const text = visible(t.err.text.slice(before));
+    const order = [...text.matchAll(/line (\d+)\n/g)].map((m) => Number(m[1]));
+    expect(order).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    await t.sink.close();
+  });
+
   it("starts a new view for events after close", async () => {
     const t = setup();
     t.sink(res("demo-web-1", "Started", true));

@@ -60,12 +60,48 @@ function interceptWrites(stream: NodeJS.WriteStream, original: NodeJS.WriteStrea
   };
 }
 
+/**
+ * Queues text for above the live area and writes it once per turn of the event loop: many log
+ * lines arriving together cost one redraw of the live area, not one each. Order is kept across
+ * stdout and stderr. `flush` writes what is queued at once (on close, and when the process exits).
+ */
+function batchAbove(session: InkSession, direct: Record<"stdout" | "stderr", (data: string) => boolean>): { write(to: "stdout" | "stderr", data: string): void; flush(): void } {
+  let queue: { to: "stdout" | "stderr"; data: string }[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    const items = queue;
+    queue = [];
+    for (let i = 0; i < items.length; ) {
+      // Consecutive writes to the same stream go together.
+      let j = i;
+      let data = "";
+      while (j < items.length && items[j]!.to === items[i]!.to) data += items[j++]!.data;
+      const to = items[i]!.to;
+      if (!session.writeAbove(to, data)) direct[to](data);
+      i = j;
+    }
+    if (queue.length === 0) process.off("exit", flush);
+  };
+  return {
+    write(to, data) {
+      if (queue.length === 0) process.on("exit", flush);
+      queue.push({ to, data });
+      scheduled ??= setImmediate(flush);
+    },
+    flush,
+  };
+}
+
 /** One live view, from its first event to close(). */
 interface View {
   store: ProgressStore;
   starting: Promise<InkSession | undefined>;
   session?: InkSession;
   undo: (() => void)[];
+  /** Writes what waits to go above the live area. */
+  flushAbove?: () => void;
   /** Its events until Ink is up, for the plain fallback should Ink fail to load. */
   events: MoorEvent[];
 }
@@ -95,9 +131,11 @@ export function inkProgressSink(o: InkSinkOptions): ClosableSink {
         view.session = session;
         view.events = [];
         if (o.intercept) {
-          view.undo.push(interceptWrites(o.stderr, err.write, (d) => session.writeAbove("stderr", d) || err.write(d)));
+          const above = batchAbove(session, { stdout: out.write, stderr: err.write });
+          view.undo.push(interceptWrites(o.stderr, err.write, (d) => above.write("stderr", d)));
           // stdout shares the screen only when both are the terminal (not `moor up | tee`).
-          if (o.stdout.isTTY && o.stderr.isTTY) view.undo.push(interceptWrites(o.stdout, out.write, (d) => session.writeAbove("stdout", d) || out.write(d)));
+          if (o.stdout.isTTY && o.stderr.isTTY) view.undo.push(interceptWrites(o.stdout, out.write, (d) => above.write("stdout", d)));
+          view.flushAbove = above.flush;
         }
         return session;
       },
@@ -143,6 +181,7 @@ export function inkProgressSink(o: InkSinkOptions): ClosableSink {
     const exitCode = typeof process.exitCode === "number" ? process.exitCode : Number(process.exitCode ?? 0);
     // finish() writes the final frame synchronously; only then is the terminal handed back, so
     // a held partial line or a late write lands below the frame, never inside it.
+    view.flushAbove?.();
     const finishing = session.finish(ok ?? (!errors && !exitCode));
     for (const u of view.undo.reverse()) u();
     view.undo = [];
