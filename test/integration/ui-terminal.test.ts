@@ -62,9 +62,24 @@ async function inScript(dir: string, args: string[]): Promise<{ code: number; sc
 const run = (dir: string, args: string[], size = { columns: 100, rows: 30 }) => (hasTmux ? inTmux(dir, args, size) : inScript(dir, args));
 
 afterAll(async () => {
-  for (const s of sockets) await execa("tmux", ["-L", s, "kill-server"], { reject: false });
-  if (engine) for (const p of projects) await cleanupProject(engine, p);
+  for (const s of sockets) {
+    const where = await execa("tmux", ["-L", s, "display-message", "-p", "#{socket_path}"], { reject: false });
+    await execa("tmux", ["-L", s, "kill-server"], { reject: false });
+    if (where.exitCode === 0 && String(where.stdout).trim() !== "") fs.rmSync(String(where.stdout).trim(), { force: true });
+  }
+  // Each project is cleaned on its own: one engine error must not leave the others behind.
+  const failures: string[] = [];
+  if (engine) {
+    for (const p of projects) {
+      try {
+        await cleanupProject(engine, p);
+      } catch (err) {
+        failures.push(`${p}: ${(err as Error).message}`);
+      }
+    }
+  }
   fs.rmSync(scratch, { recursive: true, force: true });
+  if (failures.length > 0) throw new Error(`cleanup failed:\n${failures.join("\n")}`);
 });
 
 describe.skipIf(!engine)("the live progress view in a real terminal", () => {
