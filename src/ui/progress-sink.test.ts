@@ -25,7 +25,9 @@ function visible(text: string): string {
 
 const res = (name: string, status: string, done: boolean): MoorEvent => ({ type: "resource", kind: "container", name, status, done }) as MoorEvent;
 
-function setup(load?: () => Promise<typeof import("./ink-progress.js")>, intercept = false) {
+const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+
+function setup(load?: () => Promise<typeof import("./ink-progress.js")>, intercept = false, loadDelayMs = 0) {
   const err = new FakeTerminal();
   const out = new FakeTerminal();
   let loads = 0;
@@ -34,6 +36,7 @@ function setup(load?: () => Promise<typeof import("./ink-progress.js")>, interce
     stdout: out as unknown as NodeJS.WriteStream,
     color: false,
     intercept,
+    loadDelayMs,
     load: () => {
       loads++;
       return (load ?? (() => import("./ink-progress.js")))();
@@ -51,8 +54,19 @@ describe("inkProgressSink", () => {
     await t.sink.close();
     expect(t.loads()).toBe(0);
     t.sink(res("demo-web-1", "Creating", false));
+    await tick();
     expect(t.loads()).toBe(1);
     await t.sink.close();
+  });
+
+  it("a command done before the load delay prints the same final frame without ever loading Ink", async () => {
+    const t = setup(undefined, false, 60_000);
+    t.sink({ type: "warning", message: "orphans" });
+    t.sink(res("demo-db-1", "Running", true));
+    t.sink(res("demo-web-1", "Running", true));
+    await t.sink.close();
+    expect(t.loads()).toBe(0);
+    expect(t.err.text).toMatch(/^WARN orphans\n\[\+\] Running 2\/2\n ✔ Container demo-db-1 {3}Running {5}0\.0s\n ✔ Container demo-web-1 {2}Running {5}0\.0s\n ✔ Done in \d+\.\ds: 2 containers\n$/);
   });
 
   it("loses no event sent while the view loads, and close() resolves after the final frame", async () => {
@@ -64,6 +78,8 @@ describe("inkProgressSink", () => {
     });
     const names = Array.from({ length: 8 }, (_, i) => `demo-s${i}-1`);
     for (const n of names) t.sink(res(n, "Creating", false));
+    await tick();
+    expect(t.loads()).toBe(1);
     for (const n of names) t.sink(res(n, "Started", true));
     expect(t.err.text).toBe("");
     const closing = t.sink.close();
@@ -81,6 +97,7 @@ describe("inkProgressSink", () => {
   it("falls back to plain lines when the view cannot load", async () => {
     const t = setup(() => Promise.reject(new Error("no ink")));
     t.sink(res("demo-web-1", "Creating", false));
+    await tick();
     await t.sink.close();
     t.sink(res("demo-web-1", "Started", true));
     expect(t.err.text).toContain("WARN the live progress view could not start (no ink)");
@@ -124,10 +141,13 @@ describe("inkProgressSink", () => {
   it("starts a new view for events after close", async () => {
     const t = setup();
     t.sink(res("demo-web-1", "Started", true));
+    await tick();
     await t.sink.close();
     t.sink(res("demo-web-1", "Stopping", false));
+    await tick();
     t.sink(res("demo-web-1", "Stopped", true));
     await t.sink.close();
+    expect(t.loads()).toBe(2);
     expect(visible(t.err.text).match(/Done in/g)).toHaveLength(2);
     expect(visible(t.err.text)).toContain("Container demo-web-1  Stopped");
   });

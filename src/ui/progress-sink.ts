@@ -3,7 +3,7 @@
 // while the import runs. While the view is live, other writes to the terminal (logs, errors,
 // prompts) are routed above it, so they neither garble it nor get erased by its next frame.
 import type { EventSink, MoorEvent } from "../reconcile/events.js";
-import { messageLine } from "./progress-line.js";
+import { liveLines, messageLine, rowLabel, rowLine } from "./progress-line.js";
 import { ProgressStore } from "./progress-model.js";
 import { plainLine } from "./plain.js";
 import type { InkSession, Terminal } from "./ink-progress.js";
@@ -29,6 +29,12 @@ export interface InkSinkOptions {
   closeOnExit?: boolean;
   /** How the view is loaded; tests swap it. */
   load?: () => Promise<typeof import("./ink-progress.js")>;
+  /**
+   * How long after the first resource event Ink starts loading (default 100 ms). A command that
+   * is done by then (a no-op `up`) prints its final frame without ever loading Ink, whose import
+   * costs far more than the command itself.
+   */
+  loadDelayMs?: number;
 }
 
 /** Replaces `stream.write` with one that hands complete lines to `route`; returns the undo. */
@@ -97,7 +103,9 @@ function batchAbove(session: InkSession, direct: Record<"stdout" | "stderr", (da
 /** One live view, from its first event to close(). */
 interface View {
   store: ProgressStore;
-  starting: Promise<InkSession | undefined>;
+  /** Set once Ink is being loaded; before that a timer waits to start it. */
+  starting?: Promise<InkSession | undefined>;
+  timer?: NodeJS.Timeout;
   session?: InkSession;
   undo: (() => void)[];
   /** Writes what waits to go above the live area. */
@@ -124,8 +132,17 @@ export function inkProgressSink(o: InkSinkOptions): ClosableSink {
 
   function start(): View {
     if (o.closeOnExit) process.on("beforeExit", onBeforeExit);
-    const view: View = { store: new ProgressStore(clock()), events: [], undo: [], starting: Promise.resolve(undefined) };
-    view.starting = load().then(
+    const view: View = { store: new ProgressStore(clock()), events: [], undo: [] };
+    // unref: a pending start must not keep a finished command alive (close() prints without Ink).
+    view.timer = setTimeout(() => mount(view), o.loadDelayMs ?? 100);
+    view.timer.unref?.();
+    return view;
+  }
+
+  function mount(view: View): Promise<InkSession | undefined> {
+    if (view.timer) clearTimeout(view.timer);
+    view.timer = undefined;
+    view.starting ??= load().then(
       (mod) => {
         const session = mod.mountInkProgress(view.store, { err, out, clock, color: o.color });
         view.session = session;
@@ -148,7 +165,19 @@ export function inkProgressSink(o: InkSinkOptions): ClosableSink {
         return undefined;
       },
     );
-    return view;
+    return view.starting;
+  }
+
+  /** The final frame written directly, for a view that ended before Ink was needed: the same lines. */
+  function printFinal(view: View, ok: boolean | undefined): void {
+    view.store.finish(clock(), ok);
+    const snap = view.store.getSnapshot();
+    const now = clock();
+    const columns = o.stderr.columns || 80;
+    const labelWidth = Math.max(0, ...snap.rows.map((r) => rowLabel(r).length));
+    const lines = snap.printed.map((p) => (p.type === "row" ? rowLine(p.row, { now, color: o.color, labelWidth: Math.max(labelWidth, rowLabel(p.row).length), columns }) : messageLine(p.type, p.text, o.color)));
+    lines.push(...liveLines(snap, { now, color: o.color, columns, maxRows: Number.POSITIVE_INFINITY }));
+    err.write(`${lines.join("\n")}\n`);
   }
 
   const sink = ((event: MoorEvent) => {
@@ -175,14 +204,19 @@ export function inkProgressSink(o: InkSinkOptions): ClosableSink {
     if (!view) return;
     current = undefined;
     process.off("beforeExit", onBeforeExit);
+    const errors = () => view.store.summary(clock()).counts.error !== undefined;
+    const exitCode = typeof process.exitCode === "number" ? process.exitCode : Number(process.exitCode ?? 0);
+    if (!view.starting) {
+      if (view.timer) clearTimeout(view.timer);
+      printFinal(view, ok ?? (!errors() && !exitCode));
+      return;
+    }
     const session = view.session ?? (await view.starting);
     if (!session) return;
-    const errors = view.store.summary(clock()).counts.error !== undefined;
-    const exitCode = typeof process.exitCode === "number" ? process.exitCode : Number(process.exitCode ?? 0);
     // finish() writes the final frame synchronously; only then is the terminal handed back, so
     // a held partial line or a late write lands below the frame, never inside it.
     view.flushAbove?.();
-    const finishing = session.finish(ok ?? (!errors && !exitCode));
+    const finishing = session.finish(ok ?? (!errors() && !exitCode));
     for (const u of view.undo.reverse()) u();
     view.undo = [];
     await finishing;
