@@ -20,10 +20,16 @@ class FakeTerminal extends EventEmitter {
 
 /** The screen's text: what a terminal shows once cursor moves and erases are applied, roughly. */
 function visible(text: string): string {
-  return stripAnsi(text);
+  // eslint-disable-next-line no-control-regex
+  return stripAnsi(text).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
 }
 
 const res = (name: string, status: string, done: boolean): MoorEvent => ({ type: "resource", kind: "container", name, status, done }) as MoorEvent;
+
+/** Waits for the view to be mounted (the streams are patched once it is). */
+async function mounted(t: { err: FakeTerminal }): Promise<void> {
+  while (!Object.prototype.hasOwnProperty.call(t.err, "write")) await new Promise((r) => setTimeout(r, 10));
+}
 
 const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 
@@ -108,11 +114,11 @@ describe("inkProgressSink", () => {
     const t = setup(undefined, true);
     const ownWrite = t.err.write;
     t.sink(res("demo-web-1", "Creating", false));
-    await new Promise((r) => setTimeout(r, 100));
-    expect(Object.prototype.hasOwnProperty.call(t.err, "write")).toBe(true);
+    await mounted(t);
     (t.err as unknown as NodeJS.WriteStream).write("error: something\n");
-    (t.out as unknown as NodeJS.WriteStream).write("web-1  | hello ");
-    (t.out as unknown as NodeJS.WriteStream).write("world\n");
+    (t.out as unknown as NodeJS.WriteStream).write("web-1  | hello world\n");
+    // Still live: complete lines do not end the view.
+    expect(Object.prototype.hasOwnProperty.call(t.out, "write")).toBe(true);
     t.sink(res("demo-web-1", "Started", true));
     await t.sink.close();
     expect(t.err.write).toBe(ownWrite);
@@ -127,7 +133,7 @@ describe("inkProgressSink", () => {
   it("writes a burst of lines above the view together, in order, on the next turn (one redraw, not one per line)", async () => {
     const t = setup(undefined, true);
     t.sink(res("demo-web-1", "Creating", false));
-    await new Promise((r) => setTimeout(r, 100));
+    await mounted(t);
     const before = t.err.text.length;
     for (let i = 0; i < 200; i++) (t.err as unknown as NodeJS.WriteStream).write(`line ${i}\n`);
     expect(t.err.text.length).toBe(before);
@@ -136,6 +142,24 @@ describe("inkProgressSink", () => {
     const order = [...text.matchAll(/line (\d+)\n/g)].map((m) => Number(m[1]));
     expect(order).toEqual(Array.from({ length: 200 }, (_, i) => i));
     await t.sink.close();
+  });
+
+  it("a line left open (a prompt, an interactive session) ends the view at once and shows below its final frame", async () => {
+    const t = setup(undefined, true);
+    t.sink(res("demo-db-1", "Started", true));
+    await mounted(t);
+    (t.out as unknown as NodeJS.WriteStream).write("db-1  | ready\n");
+    (t.out as unknown as NodeJS.WriteStream).write("/ # ");
+    // Handed back synchronously: what follows goes straight to the terminal.
+    expect(Object.prototype.hasOwnProperty.call(t.out, "write")).toBe(false);
+    expect(Object.prototype.hasOwnProperty.call(t.err, "write")).toBe(false);
+    expect(t.out.text.endsWith("db-1  | ready\n/ # ")).toBe(true);
+    expect(visible(t.err.text)).toMatch(/✔ Done in \d+\.\ds: 1 container\n$/);
+    await t.sink.close();
+    // A new event after that starts a new view (closed before Ink was needed: printed directly).
+    t.sink(res("demo-db-1", "Stopping", false));
+    await t.sink.close();
+    expect(visible(t.err.text)).toMatch(/Container demo-db-1 {2}Stopping +\d+\.\ds\n ✔ Done in/);
   });
 
   it("starts a new view for events after close", async () => {

@@ -37,8 +37,12 @@ export interface InkSinkOptions {
   loadDelayMs?: number;
 }
 
-/** Replaces `stream.write` with one that hands complete lines to `route`; returns the undo. */
-function interceptWrites(stream: NodeJS.WriteStream, original: NodeJS.WriteStream["write"], route: (data: string) => void): () => void {
+/**
+ * Replaces `stream.write` with one that hands complete lines to `route`, and calls `onPartial`
+ * when a write leaves a line open (a prompt, an interactive session); returns the undo, which
+ * writes the open line.
+ */
+function interceptWrites(stream: NodeJS.WriteStream, original: NodeJS.WriteStream["write"], route: (data: string) => void, onPartial: () => void): () => void {
   const own = Object.prototype.hasOwnProperty.call(stream, "write");
   const before = stream.write;
   let partial = "";
@@ -55,6 +59,7 @@ function interceptWrites(stream: NodeJS.WriteStream, original: NodeJS.WriteStrea
       partial = all;
     }
     if (done) process.nextTick(done);
+    if (partial !== "") onPartial();
     return true;
   };
   stream.write = patched as NodeJS.WriteStream["write"];
@@ -108,6 +113,8 @@ interface View {
   timer?: NodeJS.Timeout;
   session?: InkSession;
   undo: (() => void)[];
+  /** Set once the view is ending: resolves when its final frame is out. */
+  finished?: Promise<void>;
   /** Writes what waits to go above the live area. */
   flushAbove?: () => void;
   /** Its events until Ink is up, for the plain fallback should Ink fail to load. */
@@ -149,9 +156,15 @@ export function inkProgressSink(o: InkSinkOptions): ClosableSink {
         view.events = [];
         if (o.intercept) {
           const above = batchAbove(session, { stdout: out.write, stderr: err.write });
-          view.undo.push(interceptWrites(o.stderr, err.write, (d) => above.write("stderr", d)));
+          // A line left open is someone talking to the user (a prompt, `run`'s interactive session):
+          // the view ends there, so the text shows at once, below the final frame.
+          const yieldTerminal = () => {
+            if (current === view) current = undefined;
+            void finishView(view);
+          };
+          view.undo.push(interceptWrites(o.stderr, err.write, (d) => above.write("stderr", d), yieldTerminal));
           // stdout shares the screen only when both are the terminal (not `moor up | tee`).
-          if (o.stdout.isTTY && o.stderr.isTTY) view.undo.push(interceptWrites(o.stdout, out.write, (d) => above.write("stdout", d)));
+          if (o.stdout.isTTY && o.stderr.isTTY) view.undo.push(interceptWrites(o.stdout, out.write, (d) => above.write("stdout", d), yieldTerminal));
           view.flushAbove = above.flush;
         }
         return session;
@@ -199,27 +212,39 @@ export function inkProgressSink(o: InkSinkOptions): ClosableSink {
     if (!current.session) current.events.push(event);
   }) as ClosableSink;
 
+  /**
+   * Ends a mounted view: queued lines, then the final frame (written synchronously, before this
+   * returns its promise), then the streams handed back, so a held open line lands below the frame.
+   */
+  function finishView(view: View, ok?: boolean): Promise<void> {
+    if (view.finished) return view.finished;
+    const session = view.session!;
+    if (current === view) current = undefined;
+    process.off("beforeExit", onBeforeExit);
+    const errors = view.store.summary(clock()).counts.error !== undefined;
+    const exitCode = typeof process.exitCode === "number" ? process.exitCode : Number(process.exitCode ?? 0);
+    view.flushAbove?.();
+    view.finished = session.finish(ok ?? (!errors && !exitCode));
+    const undo = view.undo.reverse();
+    view.undo = [];
+    for (const u of undo) u();
+    return view.finished;
+  }
+
   sink.close = async (ok?: boolean) => {
     const view = current;
     if (!view) return;
     current = undefined;
     process.off("beforeExit", onBeforeExit);
-    const errors = () => view.store.summary(clock()).counts.error !== undefined;
-    const exitCode = typeof process.exitCode === "number" ? process.exitCode : Number(process.exitCode ?? 0);
     if (!view.starting) {
       if (view.timer) clearTimeout(view.timer);
-      printFinal(view, ok ?? (!errors() && !exitCode));
+      const exitCode = typeof process.exitCode === "number" ? process.exitCode : Number(process.exitCode ?? 0);
+      printFinal(view, ok ?? (view.store.summary(clock()).counts.error === undefined && !exitCode));
       return;
     }
     const session = view.session ?? (await view.starting);
     if (!session) return;
-    // finish() writes the final frame synchronously; only then is the terminal handed back, so
-    // a held partial line or a late write lands below the frame, never inside it.
-    view.flushAbove?.();
-    const finishing = session.finish(ok ?? (!errors() && !exitCode));
-    for (const u of view.undo.reverse()) u();
-    view.undo = [];
-    await finishing;
+    await finishView(view, ok);
   };
   return sink;
 }
