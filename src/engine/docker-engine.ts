@@ -186,7 +186,7 @@ export class DockerEngine implements Engine {
 
   /**
    * dockerode is loaded on first need only: importing it (with ssh2) costs about 100 ms, more than
-   * a whole no-op `up` spends talking to the engine, and plain JSON GETs do not need it.
+   * a whole no-op `up` spends talking to the engine, and plain JSON requests do not need it.
    */
   private dockerClient(apiPrefix: string): Promise<Docker> {
     let client = this.clients.get(apiPrefix);
@@ -224,19 +224,21 @@ export class DockerEngine implements Engine {
 
   /**
    * One HTTP request, counted; resolves with parsed JSON, or the response stream when `stream`.
-   * Plain JSON GETs on a unix socket or plain TCP go straight through node:http; everything else
-   * (bodies, archives, streams, TLS, ssh) through docker-modem.
+   * JSON requests (create, start, stop, remove, lists, inspects…) on a unix socket or plain TCP go
+   * straight through node:http; archives, streams, hijacked connections, TLS and ssh go through
+   * docker-modem.
    */
   private async send(apiPrefix: string, operation: string, spec: RequestSpec, stream: boolean): Promise<unknown> {
     this.counts[operation] = (this.counts[operation] ?? 0) + 1;
     const t = this.target;
-    if (!stream && spec.method === "GET" && spec.file === undefined && spec.body === undefined && (t.kind === "unix" || (t.kind === "tcp" && !t.tls))) {
-      return this.getJson(apiPrefix, operation, spec);
+    if (!stream && !spec.hijack && spec.file === undefined && (t.kind === "unix" || (t.kind === "tcp" && !t.tls))) {
+      return this.plainJson(apiPrefix, operation, spec);
     }
     return this.dial(await this.dockerClient(apiPrefix), operation, spec, stream);
   }
 
-  private getJson(apiPrefix: string, operation: string, spec: RequestSpec): Promise<unknown> {
+  /** A JSON request and its JSON answer over node:http, without loading dockerode. */
+  private plainJson(apiPrefix: string, operation: string, spec: RequestSpec): Promise<unknown> {
     const t = this.target;
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(spec.query ?? {})) {
@@ -247,7 +249,13 @@ export class DockerEngine implements Engine {
     const path = `${apiPrefix ? `/${apiPrefix}` : ""}${spec.path}${qs ? `?${qs}` : ""}`;
     const where = t.kind === "unix" ? { socketPath: t.socketPath } : t.kind === "tcp" ? { host: t.host, port: t.port } : {};
     return new Promise((resolve, reject) => {
-      const req = http.request({ ...where, path, method: "GET", headers: { Accept: "application/json" }, signal: spec.signal }, (res) => {
+      const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+      const headers: Record<string, string | number> = { Accept: "application/json", ...spec.headers };
+      if (body !== undefined) {
+        headers["Content-Type"] = "application/json";
+        headers["Content-Length"] = Buffer.byteLength(body);
+      } else if (spec.method !== "GET" && spec.method !== "HEAD") headers["Content-Length"] = 0;
+      const req = http.request({ ...where, path, method: spec.method, headers, signal: spec.signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", (err) => reject(this.translate(err, operation)));
@@ -260,7 +268,7 @@ export class DockerEngine implements Engine {
             json = text;
           }
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(json);
+          if (STATUS_CODES[status] === true) resolve(json);
           else {
             // The shape docker-modem gives, so translateEngineError reads both alike.
             const err = Object.assign(new Error(`(HTTP code ${status}) ${String(STATUS_CODES[status] ?? "unexpected")}`), {
@@ -272,7 +280,7 @@ export class DockerEngine implements Engine {
         });
       });
       req.on("error", (err) => reject(this.translate(err, operation)));
-      req.end();
+      req.end(body);
     });
   }
 
