@@ -462,9 +462,16 @@ class WatchSession {
 
   /** Follows the project's container events; a stream that breaks (an engine restart) is opened again. */
   private async followEvents(): Promise<void> {
+    // The stream is asked from the second watch started (so what happens before the request is
+    // answered is not lost) and what came before the exact start, or was seen already, is skipped.
+    let after = Date.now();
     while (!this.abort.signal.aborted) {
       try {
-        for await (const ev of this.engine.events({ filters: { type: ["container"], label: [`${LABELS.project}=${this.project.name}`] }, signal: this.abort.signal })) {
+        const filters = { type: ["container"], label: [`${LABELS.project}=${this.project.name}`] };
+        for await (const ev of this.engine.events({ filters, since: Math.floor(after / 1000), signal: this.abort.signal })) {
+          const at = ev.timeNano / 1e6;
+          if (at < after) continue;
+          after = at + 0.001;
           this.onEngineEvent(ev);
         }
       } catch (err) {
