@@ -27,7 +27,8 @@ import { walkRule, type ArchiveEntryInput } from "../../watch/sync-archive.js";
 import { serviceContainers, syncToService } from "../../watch/syncer.js";
 import { ExitCode, printDiagnostics, UserError } from "../errors.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
-import { progressSink } from "../progress.js";
+import { closeProgress, progressSink, resolveProgress } from "../progress.js";
+import { plainRenderer } from "../../ui/plain.js";
 import { connectEngine, loadOrThrow, observe, parallelism, stderrColor, type LoadedProject } from "../project-context.js";
 import { MOOR_VERSION } from "../version.js";
 import { upCommand, type UpOptions } from "./up.js";
@@ -84,7 +85,7 @@ export async function upWatchCommand(global: GlobalOptions, services: string[], 
   let code = 0;
   while (session.active) {
     const jobDone = session.nextJob();
-    code = await attachAndFollow(engine, session.currentProject, services, up, global, progressSink(global));
+    code = await attachAndFollow(engine, session.currentProject, services, up, global, lineSink(global));
     // Ctrl-C: the attached up stopped the project, as it does without --watch.
     if (!session.active || code === 130) break;
     // Every attached container ended: a recreate replaced them, or they exited. Attach again
@@ -93,6 +94,13 @@ export async function upWatchCommand(global: GlobalOptions, services: string[], 
   }
   await session.stop();
   if (code !== 0) throw new ExitCode(code);
+}
+
+/** Progress as lines (never the live terminal view, which would stay open for as long as watch runs). */
+function lineSink(global: GlobalOptions): EventSink {
+  const mode = resolveProgress(global);
+  if (mode === "quiet") return () => {};
+  return mode === "json" ? progressSink(global) : plainRenderer(process.stderr);
 }
 
 function readDockerignore(contextDir: string): string[] {
@@ -140,7 +148,9 @@ class WatchSession {
   private readonly own = new OwnActivity();
   private stopped!: Promise<void>;
   private resolveStopped!: () => void;
-  private readonly sink: EventSink;
+  /** Progress of the job that runs (on a terminal, a live view closed when the job ends); plain lines between jobs. */
+  private sink: EventSink;
+  private readonly between: EventSink;
   private readonly configBatch: Debouncer<string>;
   private readonly fileBatch: Debouncer<string>;
   private readonly gone: Debouncer<string>;
@@ -153,8 +163,8 @@ class WatchSession {
     private project: Project,
     private result: LoadResult,
   ) {
-    const base = progressSink(global);
-    this.sink = opts.quiet ? (e: MoorEvent) => (e.type === "progress" ? undefined : base(e)) : base;
+    this.between = lineSink(global);
+    this.sink = this.between;
     this.configBatch = new Debouncer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, onFlush: (b) => this.enqueue(() => this.reload(b)) });
     this.fileBatch = new Debouncer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, onFlush: (b) => this.enqueue(() => this.applyBatch(b)) });
     this.gone = new Debouncer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, onFlush: (b) => this.enqueue(() => this.restore(b)) });
@@ -261,11 +271,17 @@ class WatchSession {
     this.queue = this.queue.then(async () => {
       if (this.abort.signal.aborted) return;
       const end = this.own.begin(Date.now());
+      const progress = progressSink(this.global);
+      this.sink = this.opts.quiet ? (e: MoorEvent) => (e.type === "progress" ? undefined : progress(e)) : progress;
+      let ok = true;
       try {
         await job();
       } catch (err) {
+        ok = false;
         this.sink({ type: "warning", message: `Error handling changes: ${(err as Error).message}` });
       } finally {
+        await closeProgress(progress, ok);
+        this.sink = this.between;
         end(Date.now());
         for (const resolve of this.jobWaiters.splice(0)) resolve();
       }
