@@ -54,6 +54,8 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
   const dryRun = global.dryRun === true || opts.dryRun === true;
 
   const desired0 = translateProject({ project, services, env: result.environment ?? {}, readFile: readFileOrUndefined });
+  // With --build the build section is used (here, not by Swarm): no warning for it.
+  if (opts.build) desired0.warnings = desired0.warnings.filter((w) => !/^service "[^"]+": build is not supported/.test(w));
   if (desired0.errors.length > 0) throw new UserError(`cannot deploy ${project.name}:\n  ${desired0.errors.join("\n  ")}`);
 
   if ((opts.build || opts.push) && !dryRun) await buildAndPush(project, services, opts, sink);
@@ -128,7 +130,7 @@ async function buildAndPush(project: Project, selected: string[], opts: DeployOp
       try {
         await engine.pushImage(s.image!);
       } catch (err) {
-        throw new UserError(`cannot push ${s.image}: ${(err as Error).message}`, "Swarm nodes pull the images they run: push them to a registry every node can reach (e.g. registry:5000/name:tag)");
+        throw new UserError((err as Error).message, "Swarm nodes pull the images they run: push them to a registry every node can reach (e.g. registry:5000/name:tag)");
       }
       sink({ type: "info", message: `Pushed ${s.image!}` });
     }

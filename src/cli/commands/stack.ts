@@ -2,6 +2,7 @@
 // namespace label alone, so they work on stacks `docker stack deploy` made as well as on moor's.
 // The stack defaults to the project's name (`-p`, or the compose file's project).
 import type { SwarmService, SwarmTask } from "../../engine/swarm-engine.js";
+import { EngineError } from "../../engine/errors.js";
 import { formatRows } from "../../swarm/format.js";
 import { stackLabel } from "../../swarm/observe.js";
 import { STACK_LABELS } from "../../swarm/translate.js";
@@ -198,6 +199,8 @@ export async function stackRmCommand(global: GlobalOptions, stacks: string[], op
       try {
         await fn();
       } catch (err) {
+        // A swarm network stays listed while its removal waits for the tasks; removing it again says "not found".
+        if (err instanceof EngineError && (err.status === 404 || /not found/i.test(err.engineMessage))) return;
         hasError = true;
         process.stderr.write(`Failed to remove ${what.split(" ")[0]} ${id}: ${(err as Error).message}\n`);
       }
