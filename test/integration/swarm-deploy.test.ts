@@ -253,6 +253,14 @@ describe.skipIf(!engine)("moor deploy refuses what Swarm cannot run, creating no
     expect(await ids("service", stack)).toEqual([]);
   }, 120_000);
 
+  test("a task the swarm rejects ends the wait with exit 1 and the task's error", async () => {
+    writeProject(dir, { "compose.yaml": `services:\n  gone:\n    image: moor-test/does-not-exist:1\n    deploy: {endpoint_mode: dnsrr}\n` });
+    const r = await runMoor(["-p", stack, ...deployArgs], { cwd: dir, timeoutMs: 300_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`${stack}_gone: task rejected: No such image: moor-test/does-not-exist:1`);
+    await cleanupStack(stack);
+  }, 300_000);
+
   test("--resolve-image with a bad value", async () => {
     writeProject(dir, { "compose.yaml": `services:\n  ok:\n    image: ${TEST_IMAGES.busybox}\n` });
     const r = await runMoor(["-p", stack, "deploy", "--resolve-image", "sometimes"], { cwd: dir });
