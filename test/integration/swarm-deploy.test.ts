@@ -7,6 +7,13 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { loadProject } from "../../src/compose/load.js";
+import { nodeFileReader } from "../../src/cli/node-file-reader.js";
+import { connectDockerSwarmEngine } from "../../src/engine/swarm-engine.js";
+import { executeDeploy } from "../../src/swarm/execute.js";
+import { observeStack } from "../../src/swarm/observe.js";
+import { planDeploy } from "../../src/swarm/plan.js";
+import { translateProject } from "../../src/swarm/translate.js";
 import { docker, expectOk, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject } from "./harness.js";
 
 const engine = await requireEngine();
@@ -160,6 +167,18 @@ describe.skipIf(!engine)("moor deploy on a single-node swarm", () => {
     const after = await Promise.all([inspectService(`${stack}_web`), inspectService(`${stack}_worker`)]);
     expect(after.map((s) => s.Version.Index)).toEqual(before.map((s) => s.Version.Index));
   }, 120_000);
+
+  test("a no-op redeploy is one list call per kind and no write", async () => {
+    const swarm = connectDockerSwarmEngine({ env: process.env });
+    const loaded = loadProject({ workingDir: dir, projectName: stack, env: process.env as Record<string, string>, homeDir: os.homedir(), reader: nodeFileReader });
+    const desired = translateProject({ project: loaded.project!, env: {}, readFile: (p) => fs.readFileSync(p) });
+    const observed = await observeStack(swarm, stack, desired);
+    const plan = planDeploy(desired, observed);
+    expect(plan.actions).toEqual([]);
+    const { touched } = await executeDeploy(plan, observed, swarm, { onEvent: () => {} });
+    expect(touched).toEqual([]);
+    expect(swarm.stats.calls).toEqual({ "system.version": 1, "services.list": 1, "networks.list": 1, "secrets.list": 1, "configs.list": 1 });
+  });
 
   test("a changed variable updates only that service", async () => {
     const worker = await inspectService(`${stack}_worker`);
