@@ -280,6 +280,28 @@ describe.skipIf(!engine)("moor deploy refuses what Swarm cannot run, creating no
     await cleanupStack(stack);
   }, 300_000);
 
+  test("an update that fails is rolled back by Swarm (failure_action: rollback) and moor exits 1", async () => {
+    const file = (command: string) => `services:
+  app:
+    image: ${TEST_IMAGES.busybox}
+    command: ["sh", "-c", "${command}"]
+    init: true
+    deploy:
+      endpoint_mode: dnsrr
+      restart_policy: {condition: on-failure, delay: 1s}
+      update_config: {failure_action: rollback, monitor: 5s}
+`;
+    writeProject(dir, { "compose.yaml": file("exec sleep 86400") });
+    expectOk(await runMoor(["-p", stack, ...deployArgs], { cwd: dir, timeoutMs: 300_000 }), deployArgs);
+    writeProject(dir, { "compose.yaml": file("sleep 1; exit 3") });
+    const r = await runMoor(["-p", stack, ...deployArgs], { cwd: dir, timeoutMs: 300_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`${stack}_app: update rolled back`);
+    const spec = (JSON.parse(await docker(["service", "inspect", `${stack}_app`])) as { Spec: { TaskTemplate: { ContainerSpec: { Args: string[] } } } }[])[0]!.Spec;
+    expect(spec.TaskTemplate.ContainerSpec.Args).toEqual(["sh", "-c", "exec sleep 86400"]);
+    await cleanupStack(stack);
+  }, 300_000);
+
   test("--resolve-image with a bad value", async () => {
     writeProject(dir, { "compose.yaml": `services:\n  ok:\n    image: ${TEST_IMAGES.busybox}\n` });
     const r = await runMoor(["-p", stack, "deploy", "--resolve-image", "sometimes"], { cwd: dir });
