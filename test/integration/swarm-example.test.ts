@@ -37,7 +37,7 @@ async function visit(port: number): Promise<string> {
   let last = "";
   for (let attempt = 0; attempt < 40; attempt++) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/`);
+      const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(10_000) });
       last = await res.text();
       if (res.status === 200) return last;
     } catch (err) {
@@ -61,7 +61,7 @@ describe.skipIf(!engine)("examples/swarm-visits on a single-node swarm", () => {
     UPDATE_ORDER: "stop-first",
   };
   const deploy = (extra: Record<string, string> = {}, args: string[] = []) =>
-    runMoor(["-p", stack, "deploy", "--resolve-image", "never", "--progress", "plain", ...args], { cwd: dir, env: { ...env, ...extra }, timeoutMs: 300_000 });
+    runMoor(["-p", stack, "deploy", "--resolve-image", "never", "--progress", "plain", "--wait-timeout", "200", ...args], { cwd: dir, env: { ...env, ...extra }, timeoutMs: 300_000 });
 
   beforeAll(async () => {
     await requireImages(engine!, [TEST_IMAGES.node, TEST_IMAGES.redis]);
