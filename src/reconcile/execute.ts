@@ -265,7 +265,8 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
 }
 
 /** Runs a post_start/pre_stop hook in the container; a non-zero exit fails the action, as in compose. */
-async function runHook(engine: ExecutorEngine, containerId: string, service: string, hook: ServiceHook): Promise<void> {
+/** Runs a post_start/pre_stop hook in the container; a non-zero exit fails the operation, as in compose. */
+export async function runHook(engine: Pick<ExecutorEngine, "exec">, containerId: string, service: string, hook: ServiceHook): Promise<void> {
   const env = Object.entries(hook.environment ?? {}).map(([k, v]) => (v === null ? k : `${k}=${v}`));
   const result = await engine.exec(containerId, { cmd: hook.command, user: hook.user, privileged: hook.privileged, workingDir: hook.working_dir, env });
   if (result.exitCode !== 0) {
