@@ -150,10 +150,14 @@ class YamlWriter {
       const keys = Object.keys(obj).sort(yamlKeyCompare);
       const start = this.open();
       for (const k of keys) {
+        const mark = this.parts.length;
         const c = this.entryKey(k, indent + 2);
         const x = obj[k];
         if (x === null || x === undefined) this.parts.push(" null\n");
         else this.value(x, shape.map, indent + 2, c, false);
+        // A finished service (network, volume, …) becomes one string: its hundreds of small
+        // parts die young instead of being copied by every scavenge until the final join.
+        if (indent === 0) this.parts.push(this.parts.splice(mark).join(""));
       }
       return this.close(start, keys.length, afterDash, indent, " {}\n");
     }
