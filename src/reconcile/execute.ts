@@ -264,7 +264,6 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
   );
 }
 
-/** Runs a post_start/pre_stop hook in the container; a non-zero exit fails the action, as in compose. */
 /** Runs a post_start/pre_stop hook in the container; a non-zero exit fails the operation, as in compose. */
 export async function runHook(engine: Pick<ExecutorEngine, "exec">, containerId: string, service: string, hook: ServiceHook): Promise<void> {
   const env = Object.entries(hook.environment ?? {}).map(([k, v]) => (v === null ? k : `${k}=${v}`));
@@ -274,8 +273,8 @@ export async function runHook(engine: Pick<ExecutorEngine, "exec">, containerId:
   }
 }
 
-/** A tar holding one file at its absolute target, with its mode and owner. */
-async function oneFileTar(file: FileInjection): Promise<Buffer> {
+/** A tar holding one file at its absolute target, with its mode and owner (secrets and configs copied in). */
+export async function oneFileTar(file: FileInjection): Promise<Buffer> {
   const pack = tarStream.pack();
   pack.entry({ name: file.target.replace(/^\/+/, ""), mode: file.mode, uid: file.uid ?? 0, gid: file.gid ?? 0 }, file.content);
   pack.finalize();
