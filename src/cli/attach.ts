@@ -12,8 +12,17 @@ import type { UpOptions } from "./commands/up.js";
 import type { EventSink } from "../reconcile/events.js";
 
 /** Returns the exit code `up` should end with. */
-export async function attachAndFollow(engine: Engine, project: Project, services: string[], opts: UpOptions, _global: GlobalOptions, sink: EventSink = () => {}): Promise<number> {
-  const since = Math.floor(Date.now() / 1000) - 2;
+export async function attachAndFollow(
+  engine: Engine,
+  project: Project,
+  services: string[],
+  opts: UpOptions,
+  _global: GlobalOptions,
+  sink: EventSink = () => {},
+  /** Unix seconds to show output from (default: a moment ago, so the first lines of a fresh start are kept). */
+  fromSeconds?: number,
+): Promise<number> {
+  const since = fromSeconds ?? Math.floor(Date.now() / 1000) - 2;
   const chosen = services.length > 0 ? new Set(services) : undefined;
   const containers = (await engine.listContainers({ all: true, labels: [`${LABELS.project}=${project.name}`, `${LABELS.oneoff}=False`] }))
     .filter((c) => !chosen || chosen.has(c.labels[LABELS.service] ?? "") || opts.attachDependencies)
