@@ -2,6 +2,7 @@
 // located errors, never throw or hang. MOOR_FUZZ_SEED / MOOR_FUZZ_RUNS / MOOR_FUZZ_EXTRA_SEEDS
 // change the run (scripts/fuzz.mjs sets them for longer runs); the defaults are what CI runs.
 import fs from "node:fs";
+import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SOURCE_LIMITS } from "../../src/compose/positions.js";
@@ -12,6 +13,18 @@ import { markdownSeeds, repoSeeds, type Seed } from "./seeds.js";
 const SEED = Number(process.env.MOOR_FUZZ_SEED ?? 20261124);
 const RUNS = Number(process.env.MOOR_FUZZ_RUNS ?? 10_000);
 const TRACE = process.env.MOOR_FUZZ_TRACE;
+/** scripts/fuzz.mjs: write every n-th case here (up to MOOR_FUZZ_SAMPLES) to run the CLI on. */
+const SAMPLE_DIR = process.env.MOOR_FUZZ_SAMPLE_DIR;
+const SAMPLES = Number(process.env.MOOR_FUZZ_SAMPLES ?? 0);
+
+function writeSample(index: number, seed: Seed, files: Record<string, string>, loaded: boolean): void {
+  const dir = path.join(SAMPLE_DIR!, `case-${String(index).padStart(6, "0")}`);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  fs.writeFileSync(path.join(dir, "fuzz-case.json"), JSON.stringify({ seed: seed.name, env: seed.env, loaded }));
+}
 const seeds: Seed[] = [...repoSeeds(), ...(process.env.MOOR_FUZZ_EXTRA_SEEDS ? markdownSeeds(process.env.MOOR_FUZZ_EXTRA_SEEDS) : [])];
 
 const caseArb = fc.record({
@@ -49,6 +62,10 @@ describe("loader fuzzing", () => {
           if (problems.length > 0) throw new Error(`${s.name}: ${problems.join("; ")}`);
           if (outcome.result.project) loaded++;
           else refused++;
+          const index = loaded + refused;
+          if (SAMPLE_DIR && index % Math.max(1, Math.floor(RUNS / SAMPLES)) === 0 && index / Math.floor(RUNS / SAMPLES) <= SAMPLES) {
+            writeSample(index, s, files, outcome.result.project !== undefined);
+          }
         }),
         { seed: SEED, numRuns: RUNS, endOnFailure: process.env.MOOR_FUZZ_NO_SHRINK === "1" },
       );
