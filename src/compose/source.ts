@@ -62,7 +62,8 @@ export function parseComposeYamlFull(file: string, text: string, bag: Diagnostic
     const parsed: ParsedDocument = { file, data: undefined, positions: new PositionIndex(file, locate), resets: [], overrides: [] };
     const walker = new Walker(doc, parsed, bag, locate);
     parsed.data = walker.value(doc.contents as YamlNode | null, [], 0, -1, parsed.positions.rootSlot);
-    out.push(parsed);
+    // A refused document is half-read: validating the rest would only add errors about the holes.
+    if (!walker.refused) out.push(parsed);
   }
   return out;
 }
@@ -76,7 +77,8 @@ class Walker {
   /** Nodes produced while expanding aliases; past the limit the document is refused. */
   private expanded = 0;
   private aliasDepth = 0;
-  private refused = false;
+  /** Set once a limit is hit: the rest of the document is not read, and the document is dropped. */
+  refused = false;
   private readonly anchors = new Map<string, YamlNode>();
   constructor(
     private readonly doc: Document.Parsed,
