@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
-  process.stdout.write(`moor version ${createRequire(import.meta.url)("../package.json").version}\n`);
+  process.stdout.write(`moor version v${createRequire(import.meta.url)("../package.json").version}\n`);
 } else {
   await import("../dist/cli/main.js");
 }

@@ -16,7 +16,7 @@ import { MOOR_VERSION } from "./version.js";
 export function buildProgram(): Command {
   const program = new Command("moor")
     .description("Compose-first multi-container orchestrator: runs compose files on Docker, with a plan you can read first.")
-    .version(`moor version ${MOOR_VERSION}`, "-v, --version", "print the version and exit")
+    .version(`moor version v${MOOR_VERSION}`, "-v, --version", "print the version and exit")
     .option("-f, --file <file>", "compose configuration files (repeatable; - for standard input)", collect)
     .option("-p, --project-name <name>", "project name")
     .option("--project-directory <dir>", "alternate working directory (default: the directory of the first compose file)")
@@ -168,12 +168,13 @@ export function buildProgram(): Command {
   program
     .command("version")
     .description("show the moor version")
-    .addOption(new Option("--format <format>", "output format").choices(["pretty", "json"]).default("pretty"))
+    // compose: pretty or json; anything else prints pretty. `-f` is this command's shorthand.
+    .option("-f, --format <format>", "output format: pretty or json", "pretty")
     .option("--short", "print only the version number")
     .action((opts: { format: string; short?: boolean }) => {
       if (opts.short) process.stdout.write(`${MOOR_VERSION}\n`);
-      else if (opts.format === "json") process.stdout.write(JSON.stringify({ version: MOOR_VERSION }) + "\n");
-      else process.stdout.write(`moor version ${MOOR_VERSION}\n`);
+      else if (opts.format === "json") process.stdout.write(JSON.stringify({ version: `v${MOOR_VERSION}` }) + "\n");
+      else process.stdout.write(`moor version v${MOOR_VERSION}\n`);
     });
 
   registerOneoffCommands(program, global);

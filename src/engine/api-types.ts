@@ -99,6 +99,7 @@ export interface ApiContainerInspect {
   } | null;
   Config?: {
     Tty?: boolean;
+    OpenStdin?: boolean;
     Image?: string;
     Labels?: Record<string, string> | null;
     Env?: string[] | null;
@@ -107,7 +108,7 @@ export interface ApiContainerInspect {
     WorkingDir?: string;
     User?: string;
   } | null;
-  HostConfig?: { NetworkMode?: string; RestartPolicy?: { Name?: string } } | null;
+  HostConfig?: { NetworkMode?: string; RestartPolicy?: { Name?: string }; AutoRemove?: boolean } | null;
   NetworkSettings?: {
     Networks?: Record<string, { NetworkID?: string; IPAddress?: string; Aliases?: string[] | null }> | null;
     Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;

@@ -2,9 +2,9 @@
 // TCP with or without TLS, ssh). Every request goes through `request`, which negotiates the API
 // version on first use, counts the call, and translates failures into errors.ts's classes: the
 // one place where engine errors are interpreted.
-import http, { type IncomingMessage } from "node:http";
+import http, { IncomingMessage } from "node:http";
 import https from "node:https";
-import type { Readable } from "node:stream";
+import type { Duplex, Readable } from "node:stream";
 import type Docker from "dockerode";
 import type {
   ApiContainer,
@@ -22,21 +22,28 @@ import { isRemoteContext, packBuildContext } from "./build-context.js";
 import { resolveEndpoint, type EndpointFiles, type EngineEndpoint, type Env } from "./connection.js";
 import type {
   ArchiveStat,
+  AttachedStream,
+  AttachOptions,
   BuildRequest,
   ContainerCreateRequest,
   EndpointConfig,
   Engine,
   EngineStats,
   EventsOptions,
+  ExecCreateOptions,
   ExecOptions,
   ExecResult,
+  ExecStatus,
+  ExitWatch,
   ListContainersOptions,
   ListImagesOptions,
   ListResourcesOptions,
   LogsOptions,
   NetworkCreateRequest,
   ProgressListener,
+  TerminalSize,
   VolumeCreateRequest,
+  WaitCondition,
 } from "./engine.js";
 import { BuildError, EngineConfigError, EngineError, EngineUnreachableError, ImagePullError, NotFoundError, translateEngineError } from "./errors.js";
 import { classifyPullFailure, parseImageRef } from "./image-ref.js";
@@ -59,6 +66,8 @@ interface RequestSpec {
   file?: Readable | Buffer;
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /** Ask the engine to upgrade the connection (`Upgrade: tcp`) and hand over the raw socket. */
+  hijack?: boolean;
 }
 
 type DialOptions = Parameters<Docker["modem"]["dial"]>[0];
@@ -177,7 +186,7 @@ export class DockerEngine implements Engine {
 
   /**
    * dockerode is loaded on first need only: importing it (with ssh2) costs about 100 ms, more than
-   * a whole no-op `up` spends talking to the engine, and plain JSON GETs do not need it.
+   * a whole no-op `up` spends talking to the engine, and plain JSON requests do not need it.
    */
   private dockerClient(apiPrefix: string): Promise<Docker> {
     let client = this.clients.get(apiPrefix);
@@ -215,19 +224,21 @@ export class DockerEngine implements Engine {
 
   /**
    * One HTTP request, counted; resolves with parsed JSON, or the response stream when `stream`.
-   * Plain JSON GETs on a unix socket or plain TCP go straight through node:http; everything else
-   * (bodies, archives, streams, TLS, ssh) through docker-modem.
+   * JSON requests (create, start, stop, remove, lists, inspects…) on a unix socket or plain TCP go
+   * straight through node:http; archives, streams, hijacked connections, TLS and ssh go through
+   * docker-modem.
    */
   private async send(apiPrefix: string, operation: string, spec: RequestSpec, stream: boolean): Promise<unknown> {
     this.counts[operation] = (this.counts[operation] ?? 0) + 1;
     const t = this.target;
-    if (!stream && spec.method === "GET" && spec.file === undefined && spec.body === undefined && (t.kind === "unix" || (t.kind === "tcp" && !t.tls))) {
-      return this.getJson(apiPrefix, operation, spec);
+    if (!stream && !spec.hijack && spec.file === undefined && (t.kind === "unix" || (t.kind === "tcp" && !t.tls))) {
+      return this.plainJson(apiPrefix, operation, spec);
     }
     return this.dial(await this.dockerClient(apiPrefix), operation, spec, stream);
   }
 
-  private getJson(apiPrefix: string, operation: string, spec: RequestSpec): Promise<unknown> {
+  /** A JSON request and its JSON answer over node:http, without loading dockerode. */
+  private plainJson(apiPrefix: string, operation: string, spec: RequestSpec): Promise<unknown> {
     const t = this.target;
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(spec.query ?? {})) {
@@ -238,7 +249,13 @@ export class DockerEngine implements Engine {
     const path = `${apiPrefix ? `/${apiPrefix}` : ""}${spec.path}${qs ? `?${qs}` : ""}`;
     const where = t.kind === "unix" ? { socketPath: t.socketPath } : t.kind === "tcp" ? { host: t.host, port: t.port } : {};
     return new Promise((resolve, reject) => {
-      const req = http.request({ ...where, path, method: "GET", headers: { Accept: "application/json" }, signal: spec.signal }, (res) => {
+      const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+      const headers: Record<string, string | number> = { Accept: "application/json", ...spec.headers };
+      if (body !== undefined) {
+        headers["Content-Type"] = "application/json";
+        headers["Content-Length"] = Buffer.byteLength(body);
+      } else if (spec.method !== "GET" && spec.method !== "HEAD") headers["Content-Length"] = 0;
+      const req = http.request({ ...where, path, method: spec.method, headers, signal: spec.signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", (err) => reject(this.translate(err, operation)));
@@ -251,7 +268,7 @@ export class DockerEngine implements Engine {
             json = text;
           }
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(json);
+          if (STATUS_CODES[status] === true) resolve(json);
           else {
             // The shape docker-modem gives, so translateEngineError reads both alike.
             const err = Object.assign(new Error(`(HTTP code ${status}) ${String(STATUS_CODES[status] ?? "unexpected")}`), {
@@ -263,7 +280,7 @@ export class DockerEngine implements Engine {
         });
       });
       req.on("error", (err) => reject(this.translate(err, operation)));
-      req.end();
+      req.end(body);
     });
   }
 
@@ -281,6 +298,7 @@ export class DockerEngine implements Engine {
       ...(spec.file !== undefined ? { file: spec.file } : {}),
       ...(spec.headers ? { headers: spec.headers } : {}),
       ...(spec.signal ? { abortSignal: spec.signal } : {}),
+      ...(spec.hijack ? { hijack: true } : {}),
     };
     return new Promise((resolve, reject) => {
       try {
@@ -301,6 +319,53 @@ export class DockerEngine implements Engine {
   private async requestStream(operation: string, spec: RequestSpec): Promise<IncomingMessage> {
     const { apiPrefix } = await this.connect();
     return (await this.send(apiPrefix, operation, spec, true)) as IncomingMessage;
+  }
+
+  /**
+   * An upgraded connection: docker-modem hands over the raw socket once the engine answers 101.
+   * An engine that answers 200 without upgrading still streams the output, in the response.
+   */
+  private async hijack(operation: string, spec: RequestSpec): Promise<Duplex | IncomingMessage> {
+    const { apiPrefix } = await this.connect();
+    return (await this.send(apiPrefix, operation, { ...spec, hijack: true }, true)) as Duplex | IncomingMessage;
+  }
+
+  /** The port's view of a hijacked connection: output demultiplexed, input written to the socket. */
+  private attachedStream(conn: Duplex | IncomingMessage, tty: boolean, operation: string): AttachedStream {
+    const socket = conn instanceof IncomingMessage ? undefined : conn;
+    let closed = false;
+    // Writing to a process that has just exited fails on the socket; the output side reports how
+    // the connection ended, so a late write error must not become an unhandled 'error' event.
+    conn.on("error", () => undefined);
+    const translate = (err: unknown) => this.translate(err, operation);
+    async function* output(): AsyncGenerator<OutputChunk> {
+      try {
+        yield* tty ? rawOutput(conn) : demultiplex(conn);
+      } catch (err) {
+        // A connection we dropped ourselves (detach) ends early; that is not a failure.
+        if (closed) return;
+        throw translate(err);
+      } finally {
+        conn.destroy();
+      }
+    }
+    return {
+      output: output(),
+      writable: socket !== undefined,
+      write: (data) =>
+        new Promise<void>((resolve) => {
+          if (!socket || socket.writableEnded || socket.destroyed) return resolve();
+          // Input to a process that is gone is dropped, as the docker CLI drops it.
+          socket.write(data, () => resolve());
+        }),
+      endInput: () => {
+        if (socket && !socket.writableEnded && !socket.destroyed) socket.end();
+      },
+      close: () => {
+        closed = true;
+        conn.destroy();
+      },
+    };
   }
 
   // ---- system -----------------------------------------------------------------------------
@@ -492,7 +557,63 @@ export class DockerEngine implements Engine {
     return containerDetails(raw);
   }
 
-  async waitContainer(id: string, condition: "not-running" | "next-exit" | "removed" = "not-running"): Promise<{ exitCode: number; error?: string }> {
+  async watchContainerExit(id: string, condition: WaitCondition): Promise<ExitWatch> {
+    // Podman 4 answers "removed" with status 0 whatever the exit code was: wait for the exit
+    // there, then for the removal (already done, or a moment later).
+    if (condition === "removed" && (await this.version()).podman) {
+      const exited = await this.watchContainerExit(id, "next-exit");
+      const exit = exited.exit.then(async (result) => {
+        await this.waitContainer(id, "removed").catch((err: unknown) => {
+          if (!(err instanceof NotFoundError)) throw err;
+        });
+        return result;
+      });
+      exit.catch(() => undefined);
+      return { exit, cancel: exited.cancel };
+    }
+    // The engine sends the response headers once the waiter is registered, and the body at exit.
+    const res = await this.requestStream("containers.wait", { method: "POST", path: `/containers/${enc(id)}/wait`, query: { condition } });
+    const exit = (async () => {
+      const chunks: Buffer[] = [];
+      try {
+        for await (const chunk of res) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+      } catch (err) {
+        throw this.translate(err, "containers.wait");
+      } finally {
+        res.destroy();
+      }
+      let raw: { StatusCode?: number; Error?: { Message?: string } | null } = {};
+      try {
+        raw = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof raw;
+      } catch (err) {
+        throw new EngineError(`waiting for ${id}: the engine's answer is not JSON`, { operation: "containers.wait", cause: err });
+      }
+      const error = raw.Error?.Message;
+      return { exitCode: raw.StatusCode ?? 0, ...(error ? { error } : {}) };
+    })();
+    // A caller that detaches never awaits the exit; its failure must not crash the process then.
+    exit.catch(() => undefined);
+    return { exit, cancel: () => res.destroy() };
+  }
+
+  async attachContainer(id: string, opts: AttachOptions): Promise<AttachedStream> {
+    const conn = await this.hijack("containers.attach", {
+      method: "POST",
+      path: `/containers/${enc(id)}/attach`,
+      query: { stream: true, stdin: opts.stdin, stdout: true, stderr: true, detachKeys: opts.detachKeys },
+      // An empty body with Content-Length 0: without a body docker-modem sends a chunked one, and
+      // Podman passes its closing "0\r\n\r\n" to the container's stdin.
+      file: Buffer.alloc(0),
+      headers: { "Content-Type": "text/plain" },
+    });
+    return this.attachedStream(conn, opts.tty, "containers.attach");
+  }
+
+  async resizeContainer(id: string, size: TerminalSize): Promise<void> {
+    await this.request("containers.resize", { method: "POST", path: `/containers/${enc(id)}/resize`, query: { h: size.rows, w: size.cols } });
+  }
+
+  async waitContainer(id: string, condition: WaitCondition = "not-running"): Promise<{ exitCode: number; error?: string }> {
     const raw = (await this.request("containers.wait", { method: "POST", path: `/containers/${enc(id)}/wait`, query: { condition } })) as {
       StatusCode?: number;
       Error?: { Message?: string } | null;
@@ -669,6 +790,46 @@ export class DockerEngine implements Engine {
       stdout: Buffer.concat(collected.stdout).toString("utf8"),
       stderr: Buffer.concat(collected.stderr).toString("utf8"),
     };
+  }
+
+  async createExec(containerId: string, opts: ExecCreateOptions): Promise<string> {
+    const created = (await this.request("exec.create", {
+      method: "POST",
+      path: `/containers/${enc(containerId)}/exec`,
+      body: {
+        AttachStdin: opts.attachStdin,
+        AttachStdout: opts.attachStdout,
+        AttachStderr: opts.attachStderr,
+        Tty: opts.tty,
+        Cmd: opts.cmd,
+        ...(opts.env && opts.env.length > 0 ? { Env: opts.env } : {}),
+        ...(opts.workingDir ? { WorkingDir: opts.workingDir } : {}),
+        ...(opts.user ? { User: opts.user } : {}),
+        ...(opts.privileged ? { Privileged: true } : {}),
+        ...(opts.detachKeys ? { DetachKeys: opts.detachKeys } : {}),
+      },
+    })) as { Id?: string };
+    if (!created?.Id) throw new EngineError("the engine returned no exec id", { operation: "exec.create" });
+    return created.Id;
+  }
+
+  async startExec(execId: string, opts: { tty: boolean }): Promise<AttachedStream> {
+    const conn = await this.hijack("exec.start", { method: "POST", path: `/exec/${enc(execId)}/start`, body: { Detach: false, Tty: opts.tty } });
+    return this.attachedStream(conn, opts.tty, "exec.start");
+  }
+
+  async startExecDetached(execId: string, opts: { tty: boolean }): Promise<void> {
+    await this.request("exec.start", { method: "POST", path: `/exec/${enc(execId)}/start`, body: { Detach: true, Tty: opts.tty } });
+  }
+
+  async inspectExec(execId: string): Promise<ExecStatus> {
+    const raw = (await this.request("exec.inspect", { method: "GET", path: `/exec/${enc(execId)}/json` })) as ApiExecInspect;
+    const running = raw?.Running ?? false;
+    return { running, exitCode: running ? undefined : (raw?.ExitCode ?? undefined) };
+  }
+
+  async resizeExec(execId: string, size: TerminalSize): Promise<void> {
+    await this.request("exec.resize", { method: "POST", path: `/exec/${enc(execId)}/resize`, query: { h: size.rows, w: size.cols } });
   }
 
   async putArchive(id: string, dir: string, tar: Readable | Buffer, opts: { copyUIDGID?: boolean } = {}): Promise<void> {

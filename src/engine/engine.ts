@@ -3,6 +3,7 @@
 // Engine API (Docker or Podman's compatible socket). Every method rejects with one of the typed
 // errors of errors.ts, never with a raw HTTP or socket error.
 import type { Readable } from "node:stream";
+import type { OutputChunk } from "./log-stream.js";
 import type {
   ContainerDetails,
   ContainerSummary,
@@ -54,7 +55,11 @@ export interface ContainerCreateBody {
   User?: string;
   Tty?: boolean;
   OpenStdin?: boolean;
+  /** Close the container's stdin when the attached client closes it (a one-off `run`). */
+  StdinOnce?: boolean;
   AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
   StopSignal?: string;
   StopTimeout?: number;
   Hostname?: string;
@@ -150,6 +155,70 @@ export interface ExecOptions {
   onLine?: (line: LogLine) => void;
 }
 
+/** `POST /containers/{id}/exec`: a process to start in a running container, attached or not. */
+export interface ExecCreateOptions {
+  cmd: string[];
+  env?: string[];
+  workingDir?: string;
+  user?: string;
+  privileged?: boolean;
+  tty: boolean;
+  attachStdin: boolean;
+  attachStdout: boolean;
+  attachStderr: boolean;
+  /** The engine-side detach sequence, e.g. "ctrl-p,ctrl-q". */
+  detachKeys?: string;
+}
+
+/** `POST /containers/{id}/attach` over an upgraded connection. */
+export interface AttachOptions {
+  /** Forward input to the container's stdin (it must have been created with OpenStdin). */
+  stdin: boolean;
+  /** The container has a TTY: its output is raw bytes, not stdout/stderr frames. */
+  tty: boolean;
+  /** The engine-side detach sequence, e.g. "ctrl-p,ctrl-q". */
+  detachKeys?: string;
+}
+
+/**
+ * A hijacked attach or exec connection: the process's output, and its stdin when attached.
+ * Iterating `output` rejects with a typed engine error; it ends when the process's output does.
+ */
+export interface AttachedStream {
+  /** Demultiplexed output; with a TTY every chunk is "stdout". */
+  readonly output: AsyncIterable<OutputChunk>;
+  /** True when input written here reaches the process (the engine upgraded the connection). */
+  readonly writable: boolean;
+  /** Sends input to the process; resolves when the connection can take more. */
+  write(data: Buffer): Promise<void>;
+  /** Half-closes the connection: the process reads end-of-file, its output keeps coming. */
+  endInput(): void;
+  /** Drops the connection (detach); the process goes on running. */
+  close(): void;
+}
+
+/** A terminal's size in character cells. */
+export interface TerminalSize {
+  rows: number;
+  cols: number;
+}
+
+export interface ExecStatus {
+  running: boolean;
+  /** Undefined while running. */
+  exitCode: number | undefined;
+}
+
+export type WaitCondition = "not-running" | "next-exit" | "removed";
+
+/** A wait registered with the engine (see `watchContainerExit`). */
+export interface ExitWatch {
+  /** Resolves when the condition is met. */
+  readonly exit: Promise<{ exitCode: number; error?: string }>;
+  /** Stops waiting (a detached session) and closes the connection; `exit` then rejects, unobserved. */
+  cancel(): void;
+}
+
 export interface ExecResult {
   exitCode: number;
   stdout: string;
@@ -218,7 +287,17 @@ export interface Engine {
   renameContainer(id: string, newName: string): Promise<void>;
   inspectContainer(id: string): Promise<ContainerDetails>;
   /** Waits for the container to stop and resolves with its exit code. */
-  waitContainer(id: string, condition?: "not-running" | "next-exit" | "removed"): Promise<{ exitCode: number; error?: string }>;
+  waitContainer(id: string, condition?: WaitCondition): Promise<{ exitCode: number; error?: string }>;
+  /**
+   * Registers a wait with the engine and resolves once the engine has it; `exit` resolves when the
+   * condition is met. Starting a container after this resolves can never miss a quick exit (and,
+   * with "removed", an auto-removed container's exit code is still reported).
+   */
+  watchContainerExit(id: string, condition: WaitCondition): Promise<ExitWatch>;
+  /** Attaches to a container's stdio over an upgraded (hijacked) connection. */
+  attachContainer(id: string, opts: AttachOptions): Promise<AttachedStream>;
+  /** Sets the size of a container's TTY. */
+  resizeContainer(id: string, size: TerminalSize): Promise<void>;
 
   pauseContainer(id: string): Promise<void>;
   unpauseContainer(id: string): Promise<void>;
@@ -247,6 +326,15 @@ export interface Engine {
   /** Demultiplexed output lines (TTY containers included); ends when the container's log does, or at `signal`. */
   logs(id: string, opts?: LogsOptions): AsyncIterable<LogLine>;
   exec(id: string, opts: ExecOptions): Promise<ExecResult>;
+  /** Creates an exec instance and resolves with its id; start it with `startExec`/`startExecDetached`. */
+  createExec(containerId: string, opts: ExecCreateOptions): Promise<string>;
+  /** Starts an exec attached, over an upgraded connection (input reaches it when created with attachStdin). */
+  startExec(execId: string, opts: { tty: boolean }): Promise<AttachedStream>;
+  /** Starts an exec in the background and returns at once. */
+  startExecDetached(execId: string, opts: { tty: boolean }): Promise<void>;
+  inspectExec(execId: string): Promise<ExecStatus>;
+  /** Sets the size of an exec's TTY. */
+  resizeExec(execId: string, size: TerminalSize): Promise<void>;
   /** Extracts a tar into the container at `dir` (which must exist). */
   /** `copyUIDGID`: keep the tar's owners instead of the container's root (compose sets it when uid/gid are given). */
   putArchive(id: string, dir: string, tar: Readable | Buffer, opts?: { copyUIDGID?: boolean }): Promise<void>;

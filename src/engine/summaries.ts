@@ -155,6 +155,7 @@ export function containerDetails(c: ApiContainerInspect): ContainerDetails {
     },
     config: {
       tty: cfg.Tty ?? false,
+      openStdin: cfg.OpenStdin ?? false,
       image: cfg.Image ?? "",
       labels: cfg.Labels ?? {},
       env: cfg.Env ?? [],
@@ -163,6 +164,7 @@ export function containerDetails(c: ApiContainerInspect): ContainerDetails {
       workingDir: cfg.WorkingDir ?? "",
       user: cfg.User ?? "",
     },
+    autoRemove: c.HostConfig?.AutoRemove ?? false,
     networks,
     ports,
     mounts: (c.Mounts ?? []).map((m) => ({

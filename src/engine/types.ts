@@ -97,6 +97,8 @@ export interface ContainerDetails {
   };
   config: {
     tty: boolean;
+    /** Created with OpenStdin: an attach may send it input. */
+    openStdin: boolean;
     image: string;
     labels: Record<string, string>;
     env: string[];
@@ -105,6 +107,8 @@ export interface ContainerDetails {
     workingDir: string;
     user: string;
   };
+  /** HostConfig.AutoRemove: the engine removes the container when it exits (`run --rm`). */
+  autoRemove: boolean;
   networks: ContainerSummary["networks"];
   /** "80/tcp" → host bindings. */
   ports: Record<string, { hostIp: string; hostPort: string }[]>;

@@ -15,6 +15,7 @@ export type ResourceStatus =
   | "Restarting" | "Restarted"
   | "Building" | "Built"
   | "Pulling" | "Pulled"
+  | "Pushing" | "Pushed" | "Skipped" | "Copying" | "Copied"
   | "Killing" | "Killed"
   | "Pausing" | "Paused" | "Unpausing" | "Unpaused"
   | "Updating" | "Updated"

@@ -326,8 +326,8 @@ async function sameContainer(engine: ExecutorEngine, spec: ContainerCreateSpec):
   return twin?.id;
 }
 
-/** Runs a post_start/pre_stop hook in the container; a non-zero exit fails the action, as in compose. */
-async function runHook(engine: ExecutorEngine, containerId: string, service: string, hook: ServiceHook): Promise<void> {
+/** Runs a post_start/pre_stop hook in the container; a non-zero exit fails the operation, as in compose. */
+export async function runHook(engine: Pick<ExecutorEngine, "exec">, containerId: string, service: string, hook: ServiceHook): Promise<void> {
   const env = Object.entries(hook.environment ?? {}).map(([k, v]) => (v === null ? k : `${k}=${v}`));
   const result = await engine.exec(containerId, { cmd: hook.command, user: hook.user, privileged: hook.privileged, workingDir: hook.working_dir, env });
   if (result.exitCode !== 0) {
@@ -335,8 +335,8 @@ async function runHook(engine: ExecutorEngine, containerId: string, service: str
   }
 }
 
-/** A tar holding one file at its absolute target, with its mode and owner. */
-async function oneFileTar(file: FileInjection): Promise<Buffer> {
+/** A tar holding one file at its absolute target, with its mode and owner (secrets and configs copied in). */
+export async function oneFileTar(file: FileInjection): Promise<Buffer> {
   const pack = tarStream.pack();
   pack.entry({ name: file.target.replace(/^\/+/, ""), mode: file.mode, uid: file.uid ?? 0, gid: file.gid ?? 0 }, file.content);
   pack.finalize();

@@ -80,7 +80,13 @@ export function normalizeImageRef(ref: string): string {
 
 function findImage(images: readonly ImageSummary[], ref: string): ImageSummary | undefined {
   const wanted = normalizeImageRef(ref);
-  return images.find((img) => img.repoTags.some((tag) => normalizeImageRef(tag) === wanted) || img.id === ref);
+  const exact = images.find((img) => img.repoTags.some((tag) => normalizeImageRef(tag) === wanted) || img.id === ref);
+  if (exact || !wanted.startsWith("docker.io/")) return exact;
+  // Podman keeps images it built or loaded as `localhost/<name>` and resolves a short name to
+  // them; Docker never names images so by itself. Only a fallback, when nothing matches exactly.
+  const short = normalizeImageRef(ref).replace(/^docker\.io\/(library\/)?/, "");
+  const local = `localhost/${short}`;
+  return images.find((img) => img.repoTags.includes(local));
 }
 
 function shortId(id: string): string {

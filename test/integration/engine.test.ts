@@ -431,7 +431,7 @@ describe.skipIf(!engine)("integration harness", () => {
   it("runs the built CLI and captures its output and exit code", async () => {
     const ok = await runMoor(["version"]);
     expect(ok.exitCode).toBe(0);
-    expect(ok.stdout).toMatch(/moor version \d+\.\d+\.\d+/);
+    expect(ok.stdout).toMatch(/moor version v\d+\.\d+\.\d+/);
     const bad = await runMoor(["no-such-command"]);
     expect(bad.exitCode).not.toBe(0);
     expect(bad.stderr).not.toBe("");

@@ -215,7 +215,7 @@ describe("the command line itself", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
     for (const args of [["--version"], ["version"], ["-v"]]) {
       const r = await moor(args);
-      expect([r.code, r.stdout, r.stderr]).toEqual([0, `moor version ${pkg.version}\n`, ""]);
+      expect([r.code, r.stdout, r.stderr]).toEqual([0, `moor version v${pkg.version}\n`, ""]);
     }
     const short = await moor(["version", "--short"]);
     expect(short.stdout).toBe(`${pkg.version}\n`);

@@ -297,6 +297,8 @@ up("pull-never-missing", "pull_policy: never with the image absent is an error",
 
 up("pull-flag-overrides-policy", "--pull missing overrides pull_policy: never: the absent image is pulled", withService(app, { ...web, pull_policy: "never" }), { ...appRunning, containers: [ctr(app, db, 1)], images: [image("postgres:16")] }, { pull: "missing" });
 
+up("podman-localhost-image", "Podman lists a loaded image as localhost/<name>: it counts as present, nothing is pulled", app, { ...appRunning, containers: [], images: [image("localhost/postgres:16"), image("localhost/nginx:1.27")] });
+
 up("build-flag", "--build rebuilds the image though it is present; recreation waits for the next plan, once the new image id is known", proj([svc("web", { image: undefined, build: { context: "/src/demo/web" } })]), {
   containers: [ctr(proj([svc("web", { image: undefined, build: { context: "/src/demo/web" } })]), svc("web", { image: undefined, build: { context: "/src/demo/web" } }), 1)],
   networks: [net(app, "default")],
