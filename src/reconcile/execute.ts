@@ -321,9 +321,28 @@ async function sameContainer(engine: ExecutorEngine, spec: ContainerCreateSpec):
   const want = spec.body.Labels;
   const keys = [LABELS.project, LABELS.service, LABELS.containerNumber, LABELS.oneoff];
   if (keys.some((k) => want[k] === undefined)) return undefined;
-  const found = await engine.listContainers({ all: true, labels: keys.map((k) => `${k}=${want[k]}`) });
-  const twin = found.find((c) => c.name === spec.name && c.labels[LABELS.configHash] === want[LABELS.configHash]);
-  return twin?.id;
+  // The engine reserves the name before the container shows in lists: look again for a while.
+  for (let i = 0; i < 50; i++) {
+    const found = await engine.listContainers({ all: true, labels: keys.map((k) => `${k}=${want[k]}`) });
+    const named = found.find((c) => c.name === spec.name);
+    if (named) return named.labels[LABELS.configHash] === want[LABELS.configHash] ? await whenUsable(engine, named.id) : undefined;
+    await sleepReal(100);
+  }
+  return undefined;
+}
+
+/** A container the other run is still creating is listed before it can be used (a start gets 404): wait for it. */
+async function whenUsable(engine: ExecutorEngine, id: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await engine.inspectContainer(id);
+      return id;
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+    await sleepReal(100);
+  }
+  return id;
 }
 
 /** Runs a post_start/pre_stop hook in the container; a non-zero exit fails the operation, as in compose. */
