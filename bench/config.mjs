@@ -4,6 +4,7 @@
 //
 //   npm run build && node bench/config.mjs [--runs 10] [--warmup 2] [--rss]
 //       [--only startup,config-50,config-500,config-500-noalias,inprocess,phases,cold] [--tag experiment] [--moor-root .bench-tmp/build]
+//       [--before-root DIR]   (another build of moor, e.g. the commit before a change, interleaved in the config groups)
 import { spawnSync } from "node:child_process";
 import console from "node:console";
 import fs from "node:fs";
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     rss: { type: "boolean", default: false },
     seed: { type: "string", default: "1" },
     "moor-root": { type: "string" },
+    "before-root": { type: "string" },
     tag: { type: "string" },
   },
 });
@@ -45,6 +47,10 @@ const MOOR_ROOT = path.resolve(REPO_DIR, args["moor-root"] ?? ".");
 const MOOR = path.join(MOOR_ROOT, "bin/moor.js");
 const DIST = path.join(MOOR_ROOT, "dist");
 const DC = "docker-compose";
+// A second build of moor run in the same interleaving (a before/after comparison in one run).
+const BEFORE_ROOT = args["before-root"] ? path.resolve(REPO_DIR, args["before-root"]) : undefined;
+const beforeInfo = BEFORE_ROOT && fs.existsSync(path.join(BEFORE_ROOT, "BUILD-INFO.json")) ? JSON.parse(fs.readFileSync(path.join(BEFORE_ROOT, "BUILD-INFO.json"), "utf8")) : undefined;
+const BEFORE_NAME = `moor config, before (${beforeInfo?.commit ?? path.basename(BEFORE_ROOT ?? "")})`;
 
 // Both tools read COMPOSE_* from the environment; a stray one would change what is measured.
 /** @type {Record<string, string | undefined>} */
@@ -57,6 +63,7 @@ const versions = {
   moorRoot: path.relative(REPO_DIR, MOOR_ROOT) || ".",
   // A snapshot says what it was built from; the shared dist/ cannot say (see machine.moorCommit for HEAD).
   moorBuild: fs.existsSync(path.join(MOOR_ROOT, "BUILD-INFO.json")) ? JSON.parse(fs.readFileSync(path.join(MOOR_ROOT, "BUILD-INFO.json"), "utf8")) : "dist/ as built in the work tree",
+  ...(BEFORE_ROOT ? { beforeRoot: path.relative(REPO_DIR, BEFORE_ROOT), beforeBuild: beforeInfo ?? "no BUILD-INFO.json" } : {}),
 };
 
 /** @type {Record<string, string>} */
@@ -146,6 +153,7 @@ for (const v of VARIANTS) {
     { name: "docker-compose config", command: [DC, "-f", project.file, "config"], cwd: project.dir, env, verify: rendersAll(n), version: [DC, "version", "--short"] },
   ];
   if (!problem) contenders.push({ name: "moor config", command: [process.execPath, MOOR, "-f", project.file, "config"], cwd: project.dir, env, verify: rendersAll(n) });
+  if (BEFORE_ROOT) contenders.push({ name: BEFORE_NAME, command: [process.execPath, path.join(BEFORE_ROOT, "bin/moor.js"), "-f", project.file, "config"], cwd: project.dir, env, verify: rendersAll(n) });
   if (!moorStartProblem) contenders.push({ name: "moor --version (start-up)", command: [process.execPath, MOOR, "--version"], cwd: project.dir, env });
   contenders.push({ name: "node -e '' (floor)", command: [process.execPath, "-e", ""], cwd: project.dir, env });
   results[group] = await benchAndPrint({

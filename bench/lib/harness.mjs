@@ -59,6 +59,8 @@ export const REPO_DIR = path.resolve(BENCH_DIR, "..");
  * @property {number | undefined} ratio  this median / the baseline's median (lower is faster)
  * @property {number[]} [rssKiB]         peak resident set sizes, KiB, one per RSS run
  * @property {number} [rssMedianKiB]
+ * @property {number[]} [cpuMs]          user + system CPU time in ms (all threads), from the same runs as rssKiB (GNU time only)
+ * @property {number} [cpuMedianMs]
  */
 
 /**
@@ -209,25 +211,30 @@ async function runOnce(c) {
 /**
  * Peak RSS of one run in KiB: GNU time's %M when present, else /proc polling (which can miss
  * a very short peak, so it reads low). Separate runs from the timed ones: wrapping the timed
- * runs in `time` would add its fork to every sample.
+ * runs in `time` would add its fork to every sample. With GNU time the same run also gives the
+ * CPU time (user + system, every thread; 10 ms resolution), which a busy shared machine
+ * inflates far less than the wall time.
  * @param {Contender} c
- * @returns {Promise<number>}
+ * @returns {Promise<{ kib: number, cpuMs?: number }>}
  */
 async function rssOnce(c) {
   if (!c.command) throw new Error(`RSS needs a command (contender "${c.name}")`);
   await runHook("setup", c.setup, c);
   const time = gnuTime();
   let kib;
+  let cpuMs;
   if (time) {
     const outFile = path.join(os.tmpdir(), `moor-bench-rss-${process.pid}-${Date.now()}.txt`);
-    await runProcess(c, [time, "-f", "%M", "-o", outFile, ...c.command]);
-    kib = Number.parseInt(fs.readFileSync(outFile, "utf8").trim().split("\n").pop() ?? "", 10);
+    await runProcess(c, [time, "-f", "%M %U %S", "-o", outFile, ...c.command]);
+    const [m, u, sys] = (fs.readFileSync(outFile, "utf8").trim().split("\n").pop() ?? "").split(" ");
+    kib = Number.parseInt(m ?? "", 10);
+    cpuMs = Math.round((Number(u) + Number(sys)) * 1000);
     fs.rmSync(outFile, { force: true });
   } else {
     kib = await rssByPolling(c);
   }
   await runHook("teardown", c.teardown, c);
-  return kib;
+  return { kib, ...(cpuMs !== undefined && Number.isFinite(cpuMs) ? { cpuMs } : {}) };
 }
 
 /**
@@ -293,12 +300,17 @@ export const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(
  */
 export function toMarkdown(r) {
   const hasRss = r.contenders.some((c) => c.rssMedianKiB !== undefined);
-  const head = ["contender", "median ms", "p95 ms", "min ms", "× baseline", "speed-up", ...(hasRss ? ["peak RSS MiB"] : [])];
+  const hasCpu = r.contenders.some((c) => c.cpuMedianMs !== undefined);
+  const head = ["contender", "median ms", "p95 ms", "min ms", "× baseline", "speed-up", ...(hasRss ? ["peak RSS MiB"] : []), ...(hasCpu ? ["CPU ms"] : [])];
   const rows = r.contenders.map((c) => {
     const isBase = c.name === r.baseline;
     const ratio = c.ratio === undefined ? "" : isBase ? "1 (baseline)" : c.ratio.toFixed(3);
     const speed = c.ratio === undefined || isBase ? "" : c.ratio <= 1 ? `${(1 / c.ratio).toFixed(1)}× faster` : `${c.ratio.toFixed(1)}× slower`;
-    return [c.name, fmtMs(c.stats.median), fmtMs(c.stats.p95), fmtMs(c.stats.min), ratio, speed, ...(hasRss ? [c.rssMedianKiB === undefined ? "" : (c.rssMedianKiB / 1024).toFixed(1)] : [])];
+    return [
+      c.name, fmtMs(c.stats.median), fmtMs(c.stats.p95), fmtMs(c.stats.min), ratio, speed,
+      ...(hasRss ? [c.rssMedianKiB === undefined ? "" : (c.rssMedianKiB / 1024).toFixed(1)] : []),
+      ...(hasCpu ? [c.cpuMedianMs === undefined ? "" : fmtMs(c.cpuMedianMs)] : []),
+    ];
   });
   const line = (/** @type {string[]} */ cells) => `| ${cells.join(" | ")} |`;
   return [
@@ -353,12 +365,19 @@ export async function runBench(o) {
   }
   /** @type {Map<string, number[]>} */
   const rss = new Map();
+  /** @type {Map<string, number[]>} */
+  const cpu = new Map();
   const rssRuns = o.rssRuns ?? 0;
   for (let i = 0; i < rssRuns; i++) {
     for (const c of o.contenders) {
       if (!c.command) continue;
       if (!rss.has(c.name)) rss.set(c.name, []);
-      rss.get(c.name)?.push(await rssOnce(c));
+      const m = await rssOnce(c);
+      rss.get(c.name)?.push(m.kib);
+      if (m.cpuMs !== undefined) {
+        if (!cpu.has(c.name)) cpu.set(c.name, []);
+        cpu.get(c.name)?.push(m.cpuMs);
+      }
     }
     log("m");
   }
@@ -379,6 +398,7 @@ export async function runBench(o) {
       const s = samples.get(c.name) ?? [];
       const st = stats(s);
       const r = rss.get(c.name);
+      const u = cpu.get(c.name);
       return {
         name: c.name,
         command: c.command ? show(c.command) : undefined,
@@ -387,6 +407,7 @@ export async function runBench(o) {
         stats: st,
         ratio: st.median / baseMedian,
         ...(r ? { rssKiB: r, rssMedianKiB: stats(r).median } : {}),
+        ...(u ? { cpuMs: u, cpuMedianMs: stats(u).median } : {}),
       };
     }),
     ...(o.meta ? { meta: o.meta } : {}),

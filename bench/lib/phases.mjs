@@ -68,7 +68,7 @@ export async function measurePhases({ dist, file, env, runs, warmup }) {
     t.push(performance.now());
     /** @type {unknown} */
     let merged = {};
-    for (const doc of docs) merged = mergeDocuments(merged, doc, bag);
+    for (const doc of docs) merged = mergeDocuments(merged, doc, bag, { adoptOverlay: true });
     t.push(performance.now());
     const locate = makeLocator(docs);
     const project = normalizeProject(merged, { projectName: "bench", workingDir, homeDir: os.homedir(), env: environment, reader: nodeFileReader, resolvePaths: true }, bag, locate);

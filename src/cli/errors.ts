@@ -2,6 +2,7 @@
 // them) print a short message and a hint, exit 1, no stack. Anything else is a bug: stack + report.
 import fs from "node:fs";
 import { formatDiagnostic, formatKeyPath, type Diagnostic } from "../compose/diagnostics.js";
+import { codeFrame as renderCodeFrame } from "../ui/code-frame.js";
 
 /** An error the user can fix: printed without a stack trace. */
 export class UserError extends Error {
@@ -30,17 +31,13 @@ export interface Output {
 
 const red = (s: string, on: boolean) => (on ? `\x1b[31m${s}\x1b[0m` : s);
 const yellow = (s: string, on: boolean) => (on ? `\x1b[33m${s}\x1b[0m` : s);
-const dim = (s: string, on: boolean) => (on ? `\x1b[2m${s}\x1b[0m` : s);
 
-/** The offending line with a caret under the column, as on a compiler's output. */
-export function codeFrame(d: Diagnostic, readText: (file: string) => string | undefined): string | undefined {
+/** The offending line (with one line around it) and a caret under the token, as on a compiler's output. */
+export function codeFrame(d: Diagnostic, readText: (file: string) => string | undefined, color = false): string | undefined {
   if (!d.location) return undefined;
   const text = readText(d.location.file);
   if (text === undefined) return undefined;
-  const line = text.split(/\r?\n/)[d.location.line - 1];
-  if (line === undefined) return undefined;
-  const num = String(d.location.line);
-  return `  ${num} | ${line}\n  ${" ".repeat(num.length)} | ${" ".repeat(Math.max(0, d.location.col - 1))}^`;
+  return renderCodeFrame(text, d.location.line, d.location.col, { color });
 }
 
 /** Prints diagnostics: errors and warnings, each with its location, key path, frame and hint. */
@@ -65,8 +62,8 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], out: Output
     const sev = d.severity === "error" ? red("error", out.color) : yellow("warning", out.color);
     const keyPath = d.path && d.path.length > 0 ? `${formatKeyPath(d.path)}: ` : "";
     out.stderr.write(`${where}${sev}: ${keyPath}${d.message}\n`);
-    const frame = codeFrame(d, readText);
-    if (frame) out.stderr.write(dim(frame, out.color) + "\n");
+    const frame = codeFrame(d, readText, out.color);
+    if (frame) out.stderr.write(frame + "\n");
     if (d.hint) out.stderr.write(`  hint: ${d.hint}\n`);
   }
 }

@@ -95,14 +95,20 @@ export function buildProgram(): Command {
       .option("--quiet-pull", "pull without printing progress information")
       .option("--dry-run", "show the plan, change nothing");
 
-  upFlags(program.command("up").description("create and start containers").argument("[services...]")).action(async (services: string[], opts) => {
-    const { upCommand } = await import("./commands/up.js");
-    if (opts.wait) opts.detach = true;
-    if (opts.exitCodeFrom) opts.abortOnContainerExit = true;
-    // commander turns --no-build into build: false; compose's flags are two separate switches.
-    const o = { ...opts, build: opts.build === true, noBuild: opts.build === false, noRecreate: opts.recreate === false, noDeps: opts.deps === false, noStart: opts.start === false, logPrefix: opts.logPrefix !== false, noAttach: opts.xNoAttach };
-    await upCommand(global(), services, o);
-  });
+  upFlags(program.command("up").description("create and start containers").argument("[services...]"))
+    .option("-w, --watch", "watch source code and compose files and refresh containers when files are updated")
+    .action(async (services: string[], opts) => {
+      const { upCommand } = await import("./commands/up.js");
+      if (opts.wait) opts.detach = true;
+      if (opts.exitCodeFrom) opts.abortOnContainerExit = true;
+      // commander turns --no-build into build: false; compose's flags are two separate switches.
+      const o = { ...opts, build: opts.build === true, noBuild: opts.build === false, noRecreate: opts.recreate === false, noDeps: opts.deps === false, noStart: opts.start === false, logPrefix: opts.logPrefix !== false, noAttach: opts.xNoAttach };
+      if (opts.watch) {
+        const { upWatchCommand } = await import("./commands/watch.js");
+        return upWatchCommand(global(), services, o);
+      }
+      await upCommand(global(), services, o);
+    });
 
   upFlags(program.command("plan").description("show what `up` would change and why, field by field; change nothing").argument("[services...]")).action(async (services: string[], opts) => {
     const { planCommand } = await import("./commands/plan.js");

@@ -138,23 +138,36 @@ const DEFAULT_TREE = buildTree(CAST_RULES);
 /** Converts strings at typed paths (CAST_RULES) to numbers and booleans, in place. */
 export function castTypedValues(doc: ParsedDocument, bag: DiagnosticBag, rules: readonly CastRule[] = CAST_RULES): void {
   const tree = rules === CAST_RULES ? DEFAULT_TREE : buildTree(rules);
-  const walk = (node: unknown, rule: RuleNode, path: (string | number)[]): void => {
+  // One path array for the whole walk; a copy only where a value is converted.
+  const path: (string | number)[] = [];
+  const visitChild = (container: Record<string | number, unknown>, key: string | number, next: RuleNode | undefined): void => {
+    if (!next) return;
+    const child = container[key];
+    path.push(key);
+    if (next.kind !== undefined && typeof child === "string") container[key] = convert(child, [...path], next.kind, doc, bag);
+    else if (next.children.size > 0) walk(child, next);
+    path.pop();
+  };
+  const walk = (node: unknown, rule: RuleNode): void => {
     if (node === null || typeof node !== "object") return;
     const container = node as Record<string | number, unknown>;
-    const keys: (string | number)[] = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
-    for (const key of keys) {
-      // `*` matches any key or index, `[]` only an index, a name only that key.
-      const matches = [rule.children.get("*"), typeof key === "number" ? rule.children.get("[]") : rule.children.get(key)];
-      for (const next of matches) {
-        if (!next) continue;
-        const childPath = [...path, key];
-        const child = container[key];
-        if (next.kind !== undefined && typeof child === "string") container[key] = convert(child, childPath, next.kind, doc, bag);
-        else if (next.children.size > 0) walk(child, next, childPath);
+    // `*` matches any key or index, `[]` only an index, a name only that key.
+    const any = rule.children.get("*");
+    if (Array.isArray(node)) {
+      const index = rule.children.get("[]");
+      if (!any && !index) return;
+      for (let i = 0; i < node.length; i++) {
+        visitChild(container, i, any);
+        visitChild(container, i, index);
       }
+      return;
+    }
+    for (const key of Object.keys(node)) {
+      visitChild(container, key, any);
+      visitChild(container, key, rule.children.get(key));
     }
   };
-  walk(doc.data, tree, []);
+  walk(doc.data, tree);
 }
 
 function convert(value: string, path: KeyPath, kind: CastKind, doc: ParsedDocument, bag: DiagnosticBag): unknown {

@@ -57,42 +57,84 @@ interface FPair {
   value: FNode;
 }
 
-function tokenize(text: string): Tok[] {
-  const out: Tok[] = [];
-  let off = 0;
-  let scalarNext = false;
-  let pendingHeader: { off: number; ls: number; src: string } | undefined;
-  let ls = 0;
-  for (const s of new Lexer().lex(text)) {
-    const start = off;
-    const lineStart = ls;
+/**
+ * The tokens, lexed as the parser reaches them. Tokenizing the whole file first kept every
+ * token alive until the end of the parse, and the garbage collector copied them all from one
+ * space to the next (on 500 services most of a cold parse's GC time); now a token is garbage
+ * soon after the parser is past it. The parser reads at most one token ahead and never back.
+ */
+class Tokens {
+  private readonly lexed: Iterator<string>;
+  private buf: Tok[] = [];
+  /** The index of buf[0] in the whole token sequence. */
+  private base = 0;
+  private done = false;
+  private off = 0;
+  private scalarNext = false;
+  private pendingHeader: { off: number; ls: number; src: string } | undefined;
+  private ls = 0;
+
+  constructor(private readonly text: string) {
+    this.lexed = new Lexer().lex(text)[Symbol.iterator]();
+  }
+
+  /** Token `i`; past the end, the end (Eof). */
+  at(i: number): Tok {
+    if (i - this.base > 4096) {
+      // Forget what lies well behind `i`.
+      const drop = i - this.base - 8;
+      this.buf = this.buf.slice(drop);
+      this.base += drop;
+    }
+    while (i - this.base >= this.buf.length) {
+      if (this.done) return this.buf[this.buf.length - 1]!;
+      this.pull();
+    }
+    return this.buf[i - this.base]!;
+  }
+
+  /** One lexer token: appends at most one Tok. */
+  private pull(): void {
+    const next = this.lexed.next();
+    const text = this.text;
+    if (next.done) {
+      if (this.pendingHeader || this.scalarNext || this.off !== text.length) bail();
+      this.buf.push({ k: K.Eof, off: text.length, ls: this.ls, src: "" });
+      this.done = true;
+      return;
+    }
+    const s = next.value;
+    const out = this.buf;
+    const start = this.off;
+    const lineStart = this.ls;
     if (s.length > 0 && s !== "\u001f" && s !== "\u0002") {
       const nl = s.lastIndexOf("\n");
-      if (nl >= 0) ls = start + nl + 1;
+      if (nl >= 0) this.ls = start + nl + 1;
     }
-    if (scalarNext) {
-      scalarNext = false;
-      off += s.length;
-      if (pendingHeader) {
-        out.push({ k: K.Block, off: pendingHeader.off, ls: pendingHeader.ls, src: s, header: pendingHeader.src });
-        pendingHeader = undefined;
+    if (this.scalarNext) {
+      this.scalarNext = false;
+      this.off += s.length;
+      const header = this.pendingHeader;
+      if (header) {
+        out.push({ k: K.Block, off: header.off, ls: header.ls, src: s, header: header.src });
+        this.pendingHeader = undefined;
       } else out.push({ k: K.Plain, off: start, ls: lineStart, src: s });
-      continue;
+      return;
     }
     if (s === "\u001f") {
-      scalarNext = true;
-      continue;
+      this.scalarNext = true;
+      return;
     }
-    if (s === "\u0002") continue;
-    off += s.length;
+    if (s === "\u0002") return;
+    this.off += s.length;
     const c = s[0];
     // parseFast declined tabs and CRs up front, so white space tokens are plain spaces and "\n"
-    if (pendingHeader && s !== "\n" && c !== " " && c !== "#") bail();
-    if (s === "\n" || c === " ") continue;
+    if (this.pendingHeader && s !== "\n" && c !== " " && c !== "#") bail();
+    if (s === "\n" || c === " ") return;
     if (c === "#") {
       // a comment needs white space before it (`a#b` is a scalar, `{}#` an error)
       if (start > 0 && text[start - 1] !== " " && text[start - 1] !== "\n") bail();
-      continue;
+      return;
     }
     if (s === "-") out.push({ k: K.Dash, off: start, ls: lineStart, src: s });
     else if (s === ":") out.push({ k: K.Colon, off: start, ls: lineStart, src: s });
@@ -107,12 +149,9 @@ function tokenize(text: string): Tok[] {
     else if (c === "*" && /^\*[A-Za-z0-9_.-]+$/.test(s)) out.push({ k: K.Alias, off: start, ls: lineStart, src: s.slice(1) });
     else if (s === "!reset" || s === "!override") out.push({ k: K.Tag, off: start, ls: lineStart, src: s });
     else if ((c === '"' || c === "'") && s.length >= 2 && s[s.length - 1] === c) out.push({ k: K.Quoted, off: start, ls: lineStart, src: s });
-    else if ((c === "|" || c === ">") && /^[|>](?:[-+]?[1-9]?|[1-9][-+])$/.test(s)) pendingHeader = { off: start, ls: lineStart, src: s };
+    else if ((c === "|" || c === ">") && /^[|>](?:[-+]?[1-9]?|[1-9][-+])$/.test(s)) this.pendingHeader = { off: start, ls: lineStart, src: s };
     else bail();
   }
-  if (pendingHeader || scalarNext || off !== text.length) bail();
-  out.push({ k: K.Eof, off: text.length, ls, src: "" });
-  return out;
 }
 
 const INT_RE = /^[-+]?[0-9]+$/;
@@ -145,14 +184,14 @@ class Parser {
   private readonly anchorsSeen = new Set<string>();
   constructor(
     private readonly text: string,
-    private readonly toks: Tok[],
+    private readonly toks: Tokens,
   ) {}
 
   private get cur(): Tok {
-    return this.toks[this.i]!;
+    return this.toks.at(this.i);
   }
   private peek(n = 1): Tok {
-    return this.toks[Math.min(this.i + n, this.toks.length - 1)]!;
+    return this.toks.at(this.i + n);
   }
 
   /** Documents, each the root node. */
@@ -185,8 +224,8 @@ class Parser {
   }
 
   private isKeyAt(i: number): boolean {
-    const t = this.toks[i]!;
-    const n = this.toks[i + 1]!;
+    const t = this.toks.at(i);
+    const n = this.toks.at(i + 1);
     return (t.k === K.Plain || t.k === K.Quoted) && n.k === K.Colon && n.ls === t.ls;
   }
 
@@ -577,7 +616,7 @@ export function parseFast(file: string, text: string): FastResult | undefined {
   if (text.length === 0 || text.length > SOURCE_LIMITS.maxBytes) return undefined;
   if (text.charCodeAt(0) === 0xfeff || text.includes("\r") || text.includes("\t")) return undefined;
   try {
-    const docs = new Parser(text, tokenize(text)).documents();
+    const docs = new Parser(text, new Tokens(text)).documents();
     const toLocation = locator(file, text);
     const out: ParsedDocument[] = [];
     for (const root of docs) {

@@ -274,7 +274,10 @@ function mergeUse(a: VariableUse, b: VariableUse): VariableUse {
 export function interpolateDocument(doc: ParsedDocument, lookup: Lookup, bag: DiagnosticBag, warned: Set<string> = new Set()): Set<string> {
   const unsetHere = new Set<string>();
   const locate = (path: KeyPath): Location | undefined => (doc.positions.get(path) ?? doc.positions.nearest(path))?.value;
-  const visit = (value: unknown, path: (string | number)[]): unknown => {
+  // One path array for the whole walk (a copy only goes into a diagnostic): the walk meets
+  // every node of the document.
+  const path: (string | number)[] = [];
+  const visit = (value: unknown): unknown => {
     if (typeof value === "string") {
       if (!value.includes("$")) return value;
       const r = interpolateString(value, lookup);
@@ -282,13 +285,13 @@ export function interpolateDocument(doc: ParsedDocument, lookup: Lookup, bag: Di
         const location = locate(path);
         if (r.kind === "syntax") {
           bag.error("interpolate.syntax", r.error, {
-            path,
+            path: [...path],
             location,
             hint: "a literal `$` is written `$$`; a variable is `$NAME` or `${NAME}` (letters, digits, `_`)",
           });
         } else {
           bag.error("interpolate.required", r.error, {
-            path,
+            path: [...path],
             location,
             hint: `set ${r.variable} in the shell or in the project's .env file`,
           });
@@ -300,23 +303,33 @@ export function interpolateDocument(doc: ParsedDocument, lookup: Lookup, bag: Di
         if (warned.has(name)) continue;
         warned.add(name);
         bag.warn("interpolate.unset", `The ${JSON.stringify(name)} variable is not set. Defaulting to a blank string.`, {
-          path,
+          path: [...path],
           location: locate(path),
         });
       }
       return r.value;
     }
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) value[i] = visit(value[i], [...path, i]);
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        const v = visit(value[i]);
+        if (v !== value[i]) value[i] = v;
+        path.pop();
+      }
       return value;
     }
     if (value !== null && typeof value === "object") {
       const obj = value as Record<string, unknown>;
-      for (const key of Object.keys(obj)) obj[key] = visit(obj[key], [...path, key]);
+      for (const key of Object.keys(obj)) {
+        path.push(key);
+        const v = visit(obj[key]);
+        if (v !== obj[key]) obj[key] = v;
+        path.pop();
+      }
       return value;
     }
     return value;
   };
-  doc.data = visit(doc.data, []);
+  doc.data = visit(doc.data);
   return unsetHere;
 }

@@ -278,7 +278,8 @@ export function loadProject(opts: LoadOptions): LoadResult {
   }
 
   let merged: unknown = {};
-  for (const doc of mainDocs) merged = mergeDocuments(merged, doc, bag);
+  // The files' own data is not read again after merging (positions are): the merge may keep it.
+  for (const doc of mainDocs) merged = mergeDocuments(merged, doc, bag, { adoptOverlay: true });
   const mergedObj = (merged ?? {}) as Record<string, unknown>;
   // compose refuses a model with nothing in it (every file empty or only comments).
   if (Object.keys(mergedObj).length === 0) {

@@ -48,12 +48,15 @@ export function setKey(obj: Obj, key: string, value: unknown): void {
  * The overlay's `!reset` and `!override` paths are first cleared from the base. Sequences
  * with a unique key are deduplicated over the whole result, as compose does after each
  * file, so merging the first file over `{}` also deduplicates a single-file project.
+ * With `adoptOverlay` the overlay's data becomes part of the result (and may be changed).
  */
-export function mergeDocuments(base: unknown, overlay: MergeOverlay, bag?: DiagnosticBag): unknown {
+export function mergeDocuments(base: unknown, overlay: MergeOverlay, bag?: DiagnosticBag, options: { adoptOverlay?: boolean } = {}): unknown {
   const target = cloneData(base ?? {});
   applyResets(target, [...overlay.resets, ...overlay.overrides]);
   const ctx: MergeContext = { bag, locate: (p) => overlay.positions?.nearest(p)?.value };
-  const merged = mergeValues(target, cloneData(overlay.data), [], ctx);
+  // A caller done with the overlay's data lets the result share it (and change it) instead of
+  // paying for a deep copy of the whole document.
+  const merged = mergeValues(target, options.adoptOverlay ? overlay.data : cloneData(overlay.data), [], ctx);
   return enforceUnique(merged);
 }
 
@@ -424,17 +427,20 @@ export function enforceUnique(doc: unknown): unknown {
   return doc;
 }
 
+/** `at` is the path of `v`, extended and restored in place while walking. */
 function walkUnique(v: unknown, at: string[]): void {
   if (isObject(v)) {
-    for (const [k, e] of Object.entries(v)) {
-      const next = [...at, k];
+    for (const k of Object.keys(v)) {
+      const e = v[k];
+      at.push(k);
       if (Array.isArray(e)) {
-        const indexer = lookup(UNIQUE, next);
+        const indexer = lookup(UNIQUE, at);
         if (indexer) v[k] = dedupe(e, indexer);
-      } else if (at.length < 4) {
+      } else if (at.length <= 4) {
         // Every keyed sequence sits at most five keys deep (services.*.networks.*.aliases).
-        walkUnique(e, next);
+        walkUnique(e, at);
       }
+      at.pop();
     }
   }
 }

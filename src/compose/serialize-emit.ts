@@ -11,7 +11,8 @@ export type Node =
   | { k: "bool"; v: boolean }
   | { k: "null" };
 
-const isLetter = (c: string): boolean => /\p{L}/u.test(c);
+const isLetter = (c: string): boolean => (c < "\u0080" ? (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") : /\p{L}/u.test(c));
+const ASCII = /^[^\u0080-\uffff]*$/;
 const isDigit = (c: string): boolean => c >= "0" && c <= "9";
 
 /**
@@ -20,8 +21,9 @@ const isDigit = (c: string): boolean => c >= "0" && c <= "9";
  * and digit runs compare as numbers ("a2" < "a10").
  */
 export function yamlKeyLess(a: string, b: string): boolean {
-  const ar = Array.from(a);
-  const br = Array.from(b);
+  // ASCII text indexes as its runes; anything else is split into code points first.
+  const ar: ArrayLike<string> = ASCII.test(a) ? a : Array.from(a);
+  const br: ArrayLike<string> = ASCII.test(b) ? b : Array.from(b);
   let digits = false;
   for (let i = 0; i < ar.length && i < br.length; i++) {
     const ac = ar[i]!;
@@ -72,7 +74,7 @@ export const jsonKeyCompare = (a: string, b: string): number => {
 // once they pass 80 columns.
 
 /** The preferred line width of go-yaml's v3 presets. */
-const WIDTH = 80;
+export const WIDTH = 80;
 
 const OLD_BOOLS = new Set(["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]);
 const RESOLVED = new Set(["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", "-0", "-0.0"]);
@@ -103,10 +105,13 @@ interface Analysis {
   multiline: boolean;
 }
 
-/** libyaml's scalar analysis, for block context. */
+const isBreakCode = (c: number): boolean => c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
+const isBlankCode = (c: number): boolean => c === 0x20 || c === 0x09 || isBreakCode(c);
+const FIRST_INDICATORS = new Set(Array.from("#,[]{}&*!|>'\"%@`", (ch) => ch.charCodeAt(0)));
+
+/** libyaml's scalar analysis, for block context (one pass over the code points). */
 function analyze(s: string): Analysis {
   if (s === "") return { plain: true, single: true, block: false, multiline: false };
-  const chars = Array.from(s);
   let indicators = s.startsWith("---") || s.startsWith("...");
   let lineBreaks = false;
   let special = false;
@@ -120,28 +125,31 @@ function analyze(s: string): Analysis {
   let prevSpace = false;
   let prevBreak = false;
   let precededByBlank = true;
-  chars.forEach((ch, i) => {
-    const next = chars[i + 1];
-    const followedByBlank = next === undefined || next === " " || next === "\t" || isBreak(next);
+  const n = s.length;
+  for (let i = 0; i < n; ) {
+    const c = s.codePointAt(i)!;
+    const next = i + (c > 0xffff ? 2 : 1);
+    const isLast = next >= n;
+    const followedByBlank = isLast || isBlankCode(s.codePointAt(next)!);
     if (i === 0) {
-      if ("#,[]{}&*!|>'\"%@`".includes(ch)) indicators = true;
-      else if ((ch === "?" || ch === ":" || ch === "-") && followedByBlank) indicators = true;
-    } else if ((ch === ":" && followedByBlank) || (ch === "#" && precededByBlank)) {
+      if (FIRST_INDICATORS.has(c)) indicators = true;
+      else if ((c === 0x3f || c === 0x3a || c === 0x2d) && followedByBlank) indicators = true;
+    } else if ((c === 0x3a && followedByBlank) || (c === 0x23 && precededByBlank)) {
       indicators = true;
     }
-    const code = ch.codePointAt(0)!;
-    if (ch === "\t") tabs = true;
-    else if (!isPrintable(code) && !isBreak(ch)) special = true;
-    if (ch === " ") {
+    const brk = isBreakCode(c);
+    if (c === 0x09) tabs = true;
+    else if (!isPrintable(c) && !brk) special = true;
+    if (c === 0x20) {
       if (i === 0) leadingSpace = true;
-      if (i === chars.length - 1) trailingSpace = true;
+      if (isLast) trailingSpace = true;
       if (prevBreak) breakSpace = true;
       prevSpace = true;
       prevBreak = false;
-    } else if (isBreak(ch)) {
+    } else if (brk) {
       lineBreaks = true;
       if (i === 0) leadingBreak = true;
-      if (i === chars.length - 1) trailingBreak = true;
+      if (isLast) trailingBreak = true;
       if (prevSpace) spaceBreak = true;
       prevSpace = false;
       prevBreak = true;
@@ -149,8 +157,9 @@ function analyze(s: string): Analysis {
       prevSpace = false;
       prevBreak = false;
     }
-    precededByBlank = ch === " " || ch === "\t" || isBreak(ch);
-  });
+    precededByBlank = c === 0x20 || c === 0x09 || brk;
+    i = next;
+  }
   const a: Analysis = { plain: true, single: true, block: true, multiline: lineBreaks };
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) a.plain = false;
   if (trailingSpace) a.block = false;
@@ -192,11 +201,27 @@ function escapeChar(ch: string): string | undefined {
   return `\\U${c.toString(16).toUpperCase().padStart(8, "0")}`;
 }
 
+const NO_ESCAPES = /^[\u0020\u0021\u0023-\u005b\u005d-\u007e]*$/;
+
+/** The inside of a double-quoted scalar: go-yaml's escapes for what is not printable. */
+function escapeDouble(s: string): string {
+  if (NO_ESCAPES.test(s)) return s;
+  let out = "";
+  for (const ch of s) out += escapeChar(ch) ?? ch;
+  return out;
+}
+
 /**
  * Writes a single-line scalar starting at column `col` (after the separating space). With
  * `fold`, a space past column 80 becomes a line break indented to `indent`, as go-yaml does.
  */
 function writeInline(s: string, style: Exclude<Style, "literal">, col: number, indent: number, fold: boolean): string {
+  // Without a space nothing can fold: the quoting alone.
+  if (!fold || !s.includes(" ")) {
+    if (style === "plain") return s;
+    if (style === "single") return `'${s.replaceAll("'", "''")}'`;
+    return `"${escapeDouble(s)}"`;
+  }
   const chars = Array.from(s);
   const last = chars.length - 1;
   let out = style === "plain" ? "" : style === "single" ? "'" : '"';
@@ -247,6 +272,22 @@ export function yamlInlineString(s: string, isKey = false): string {
   const style = yamlStringStyle(s, isKey);
   return writeInline(s, style === "literal" ? "double" : style, 0, 0, false);
 }
+
+/** The unfolded text of a string and whether it needs a literal block or could fold past column 80. */
+export function yamlInlineParts(s: string, isKey: boolean): { text: string; literal: boolean; foldable: boolean } {
+  const style = yamlStringStyle(s, isKey);
+  if (style === "literal") return { text: "", literal: true, foldable: false };
+  return { text: writeInline(s, style, 0, 0, false), literal: false, foldable: s.includes(" ") };
+}
+
+/** A single-line value starting at column `col`, folded at spaces past column 80 and indented to `indent`. */
+export function yamlFoldedText(s: string, col: number, indent: number): string {
+  const style = yamlStringStyle(s);
+  return writeInline(s, style === "literal" ? "double" : style, col, indent, true);
+}
+
+/** A multi-line value as a literal block whose lines are indented to `indent` (with its leading " |" and trailing newline). */
+export const yamlLiteralText = (s: string, indent: number): string => writeLiteral(s, indent);
 
 function writeLiteral(s: string, indent: number): string {
   const chomp = !s.endsWith("\n") ? "-" : s.length === 1 || isBreak(s[s.length - 2]) ? "+" : "";

@@ -3,129 +3,13 @@
 // zero values are left out as Go's `omitempty` does, and a few types print specially:
 // byte sizes as quoted numbers, file modes in octal, extra_hosts as sorted "host=ip" lines.
 import { emitJson, emitYaml, jsonKeyCompare, yamlKeyCompare, type Node } from "./serialize-emit.js";
+import { fileObjectShape, hostLines, isRecord, isZero, map, modeText, modelShape, networkShape, serviceShape, sshText, volumeShape, type Shape, type Struct } from "./serialize-shapes.js";
+import { writeConfigYaml, type YamlSections } from "./serialize-yaml.js";
 import type { Project, ServiceConfig } from "./types.js";
 
 type Format = "yaml" | "json";
 
-type Leaf = "scalar" | "bytes" | "mode" | "any" | "hosts" | "ulimit" | "ssh";
-interface Field {
-  key: string;
-  shape: Shape;
-  /** A Go pointer or a field without omitempty: zero values (false, 0) are printed. */
-  keep?: boolean;
-  /** Printed in JSON even when missing (as null, or the empty struct for value structs). */
-  jsonAlways?: boolean;
-  /** Go's OptOut: printed only when false. */
-  optOut?: boolean;
-  /** The JSON key when it differs (Go structs without json tags print their field names). */
-  jsonName?: string;
-}
-interface Struct {
-  fields: Field[];
-  /** A Go value struct: YAML leaves it out when empty, JSON always prints it. */
-  value?: boolean;
-}
-type Shape = Leaf | Struct | { list: Shape } | { map: Shape };
-
-const f = (key: string, shape: Shape = "scalar", extra: Omit<Field, "key" | "shape"> = {}): Field => ({ key, shape, ...extra });
-const list = (of: Shape): Shape => ({ list: of });
-const map = (of: Shape): Shape => ({ map: of });
-const S = (...fields: Field[]): Struct => ({ fields });
-const V = (...fields: Field[]): Struct => ({ fields, value: true });
-const strings = list("scalar");
-const smap = map("scalar");
-
-const hook = (value: boolean): Struct => ({
-  value,
-  fields: [f("command", strings, { jsonAlways: true }), f("image"), f("user"), f("privileged"), f("working_dir"), f("environment", smap), f("per_replica")],
-});
-const fileRef = S(f("source"), f("target"), f("uid"), f("gid"), f("mode", "mode", { keep: true }));
-const deviceRequest = S(f("capabilities", strings), f("driver"), f("count"), f("device_ids", strings), f("options", smap));
-const resource = S(f("cpus"), f("memory", "bytes"), f("pids"), f("devices", list(deviceRequest)), f("generic_resources", "any"));
-const updateConfig = S(f("parallelism", "scalar", { keep: true }), f("delay"), f("failure_action"), f("monitor"), f("max_failure_ratio"), f("order"));
-// blkio device entries have no tags in compose: YAML lowercases the Go field names, JSON keeps them.
-const throttle = list(S(f("path", "scalar", { keep: true, jsonName: "Path" }), f("rate", "bytes", { keep: true, jsonName: "Rate" })));
-
-const build = S(
-  f("context"), f("dockerfile"), f("dockerfile_inline"), f("entitlements", strings), f("args", smap), f("provenance"), f("sbom"),
-  f("ssh", list("ssh")), f("labels", smap), f("cache_from", strings), f("cache_to", strings), f("no_cache"), f("no_cache_filter", strings),
-  f("additional_contexts", smap), f("pull"), f("extra_hosts", "hosts"), f("isolation"), f("network"), f("target"),
-  f("secrets", list(fileRef)), f("shm_size", "bytes"), f("tags", strings), f("ulimits", map("ulimit")), f("platforms", strings), f("privileged"),
-);
-
-const deploy = S(
-  f("mode"), f("replicas", "scalar", { keep: true }), f("labels", smap), f("update_config", updateConfig), f("rollback_config", updateConfig),
-  f("resources", V(f("limits", resource), f("reservations", resource))),
-  f("restart_policy", S(f("condition"), f("delay", "scalar", { keep: true }), f("max_attempts", "scalar", { keep: true }), f("window", "scalar", { keep: true }))),
-  f("placement", V(f("constraints", strings), f("preferences", list(S(f("spread")))), f("max_replicas_per_node"))),
-  f("endpoint_mode"),
-);
-
-const volume = S(
-  f("type"), f("source"), f("target"), f("read_only"), f("consistency"),
-  f("bind", S(f("selinux"), f("propagation"), f("create_host_path", "scalar", { optOut: true }), f("recursive"))),
-  f("volume", S(f("labels", smap), f("nocopy"), f("subpath"))),
-  f("tmpfs", S(f("size", "bytes"), f("mode"))),
-  f("image", S(f("subpath"))),
-);
-
-const serviceShape = S(
-  f("profiles", strings), f("annotations", smap), f("attach", "scalar", { keep: true }), f("build", build),
-  f("develop", S(f("watch", list(S(
-    f("path", "scalar", { keep: true }), f("action", "scalar", { keep: true }), f("target"), f("exec", hook(true)),
-    f("include", strings), f("ignore", strings), f("initial_sync"),
-  ))))),
-  f("blkio_config", S(
-    f("weight"), f("weight_device", list(S(f("path", "scalar", { keep: true, jsonName: "Path" }), f("weight", "scalar", { keep: true, jsonName: "Weight" })))), f("device_read_bps", throttle), f("device_read_iops", throttle),
-    f("device_write_bps", throttle), f("device_write_iops", throttle),
-  )),
-  f("cap_add", strings), f("cap_drop", strings), f("cgroup_parent"), f("cgroup"), f("cpu_count"), f("cpu_percent"), f("cpu_period"),
-  f("cpu_quota"), f("cpu_rt_period"), f("cpu_rt_runtime"), f("cpus"), f("cpuset"), f("cpu_shares"),
-  f("command", strings, { jsonAlways: true }), f("configs", list(fileRef)), f("container_name"),
-  f("credential_spec", S(f("config"), f("file"), f("registry"))),
-  f("depends_on", map(S(f("condition"), f("restart"), f("required", "scalar", { keep: true })))),
-  f("deploy", deploy), f("device_cgroup_rules", strings), f("devices", list(S(f("source"), f("target"), f("permissions")))),
-  f("dns", strings), f("dns_opt", strings), f("dns_search", strings), f("domainname"),
-  f("entrypoint", strings, { jsonAlways: true }), f("provider", S(f("type"), f("options", map(strings)))), f("environment", smap),
-  f("expose", strings), f("external_links", strings), f("extra_hosts", "hosts"), f("group_add", strings),
-  f("gpus", list(deviceRequest)), f("hostname"),
-  f("healthcheck", S(
-    f("test", strings), f("timeout", "scalar", { keep: true }), f("interval", "scalar", { keep: true }), f("retries", "scalar", { keep: true }),
-    f("start_period", "scalar", { keep: true }), f("start_interval", "scalar", { keep: true }), f("disable"),
-  )),
-  f("image"), f("init", "scalar", { keep: true }), f("ipc"), f("isolation"), f("labels", smap), f("links", strings),
-  f("logging", S(f("driver"), f("options", smap))),
-  f("mem_limit", "bytes"), f("mem_reservation", "bytes"), f("memswap_limit", "bytes"), f("mem_swappiness", "bytes"), f("mac_address"),
-  f("models", map(S(f("endpoint_var"), f("model_var")))), f("network_mode"),
-  f("networks", map(S(
-    f("aliases", strings), f("driver_opts", smap), f("gw_priority"), f("interface_name"), f("ipv4_address"), f("ipv6_address"),
-    f("link_local_ips", strings), f("mac_address"), f("priority"),
-  ))),
-  f("oom_kill_disable"), f("oom_score_adj"), f("pid"), f("pids_limit"), f("platform"),
-  f("ports", list(S(f("name"), f("mode"), f("host_ip"), f("target"), f("published"), f("protocol"), f("app_protocol")))),
-  f("privileged"), f("pull_policy"), f("read_only"), f("restart"), f("runtime"), f("scale", "scalar", { keep: true }),
-  f("secrets", list(fileRef)), f("security_opt", strings), f("shm_size", "bytes"), f("stdin_open"),
-  f("stop_grace_period", "scalar", { keep: true }), f("stop_signal"), f("storage_opt", smap), f("sysctls", smap), f("tmpfs", strings),
-  f("tty"), f("ulimits", map("ulimit")), f("use_api_socket"), f("user"), f("userns_mode"), f("uts"),
-  f("volumes", list(volume)), f("volumes_from", strings), f("working_dir"),
-  f("pre_start", list(hook(false))), f("post_start", list(hook(false))), f("pre_stop", list(hook(false))),
-);
-
-const networkShape = S(
-  f("name"), f("driver"), f("driver_opts", smap),
-  f("ipam", V(f("driver"), f("config", list(S(f("subnet"), f("gateway"), f("ip_range"), f("aux_addresses", smap)))), f("options", smap))),
-  f("external"), f("internal"), f("attachable"), f("labels", smap),
-  f("enable_ipv4", "scalar", { keep: true }), f("enable_ipv6", "scalar", { keep: true }),
-);
-const volumeShape = S(f("name"), f("driver"), f("driver_opts", smap), f("external"), f("labels", smap));
-const fileObjectShape = S(
-  f("name"), f("file"), f("environment"), f("content"), f("external"), f("labels", smap), f("driver"), f("driver_opts", smap), f("template_driver"),
-);
-const modelShape = S(f("name"), f("model"), f("context_size"), f("runtime_flags", strings));
-
 // ---- building the tree ---------------------------------------------------------------------
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 function scalar(v: unknown): Node {
   if (v === null || v === undefined) return { k: "null" };
@@ -144,11 +28,6 @@ function anyNode(v: unknown, fmt: Format): Node {
   return scalar(v);
 }
 
-/** Go's omitempty: the zero value of a non-pointer field. */
-function isZero(v: unknown): boolean {
-  return v === undefined || v === null || v === false || v === 0 || v === "" || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
-}
-
 function buildNode(v: unknown, shape: Shape, fmt: Format): Node {
   if (typeof shape === "string") {
     switch (shape) {
@@ -158,15 +37,11 @@ function buildNode(v: unknown, shape: Shape, fmt: Format): Node {
         // compose prints byte sizes as quoted decimal strings ("536870912").
         return typeof v === "number" ? { k: "str", v: String(v) } : scalar(v);
       case "mode":
-        return typeof v === "number" ? { k: "str", v: `0${v.toString(8)}` } : scalar(v);
+        return typeof v === "number" ? { k: "str", v: modeText(v) } : scalar(v);
       case "any":
         return anyNode(v, fmt);
-      case "hosts": {
-        const lines: string[] = [];
-        if (isRecord(v)) for (const [host, ips] of Object.entries(v)) for (const ip of Array.isArray(ips) ? ips : [ips]) lines.push(`${host}=${String(ip)}`);
-        lines.sort(jsonKeyCompare);
-        return { k: "seq", items: lines.map((s) => ({ k: "str", v: s })) };
-      }
+      case "hosts":
+        return { k: "seq", items: hostLines(v, jsonKeyCompare).map((s) => ({ k: "str", v: s })) };
       case "ulimit": {
         const u = isRecord(v) ? v : {};
         if (typeof u.single === "number" && u.single !== 0) return { k: "num", v: u.single };
@@ -178,11 +53,8 @@ function buildNode(v: unknown, shape: Shape, fmt: Format): Node {
         }
         return { k: "map", entries };
       }
-      case "ssh": {
-        const s = String(v);
-        const eq = s.indexOf("=");
-        return { k: "str", v: eq < 0 ? s : `${s.slice(0, eq)}: ${s.slice(eq + 1)}` };
-      }
+      case "ssh":
+        return { k: "str", v: sshText(v) };
     }
   }
   if ("list" in shape) return { k: "seq", items: (Array.isArray(v) ? v : []).map((x) => buildNode(x, shape.list, fmt)) };
@@ -274,9 +146,28 @@ export interface SerializeOptions {
 
 /** The text `docker compose config [--format json]` prints for the project. */
 export function serializeConfig(project: Project, format: Format, options: SerializeOptions = {}): string {
-  const tree = configTree(project, format);
-  const text = format === "yaml" ? emitYaml(tree) : emitJson(tree);
+  if (format === "yaml") return writeConfigYaml(configSections(project), options.escapeDollars !== false);
+  const text = emitJson(configTree(project, format));
   return options.escapeDollars === false ? text : text.replaceAll("$", "$$$$");
+}
+
+const nonEmpty = (objs: Record<string, unknown> | undefined): Record<string, unknown> | undefined => (objs && Object.keys(objs).length > 0 ? objs : undefined);
+
+/** The top level of the YAML `docker compose config` prints, section by section (as configTree lays it out). */
+function configSections(project: Project): YamlSections {
+  const p = project as unknown as Record<string, Record<string, unknown> | undefined>;
+  return {
+    ...(project.name === "" ? {} : { name: project.name }),
+    sections: [
+      ["services", p.services ?? {}, serviceShape],
+      ["networks", nonEmpty(p.networks), networkShape],
+      ["volumes", nonEmpty(p.volumes), volumeShape],
+      ["secrets", nonEmpty(fileObjects(p.secrets, true)), fileObjectShape],
+      ["configs", nonEmpty(fileObjects(p.configs, false)), fileObjectShape],
+      ["models", nonEmpty(p.models), modelShape],
+    ],
+    extensions: project as unknown as Record<string, unknown>,
+  };
 }
 
 /** The model as it stands before normalization (`--no-normalize`, `--no-interpolate`): maps sorted, nothing converted. */

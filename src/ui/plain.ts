@@ -1,16 +1,7 @@
 // The plain renderer: one line per state change, as `docker compose --progress plain` prints them
 // (" Container demo-web-1  Started"), stable for CI logs. No ink here: plain output must stay cheap.
 import type { MoorEvent } from "../reconcile/events.js";
-
-const KIND_WORD: Record<string, string> = {
-  network: "Network",
-  volume: "Volume",
-  container: "Container",
-  image: "Image",
-  service: "Service",
-  secret: "Secret",
-  config: "Config",
-};
+import { kindWord } from "./progress-model.js";
 
 /** Formats one event as a plain line, or undefined for events plain output leaves out. */
 export function plainLine(event: MoorEvent): string | undefined {
@@ -19,7 +10,7 @@ export function plainLine(event: MoorEvent): string | undefined {
       // compose names a volume it creates quoted (Volume "demo_data"  Created), and every other one bare.
       const quoted = event.kind === "volume" && (event.status === "Creating" || event.status === "Created");
       const name = quoted ? JSON.stringify(event.name) : event.name;
-      return ` ${KIND_WORD[event.kind] ?? event.kind} ${name}  ${event.status}${event.detail ? ` ${event.detail}` : ""}`;
+      return ` ${kindWord(event.kind)} ${name}  ${event.status}${event.detail ? ` ${event.detail}` : ""}`;
     }
     case "warning":
       return `WARN ${event.message}`;
@@ -40,7 +31,5 @@ export function plainRenderer(out: NodeJS.WritableStream): (event: MoorEvent) =>
   };
 }
 
-/** A sink for `--progress json`: one JSON object per line. */
-export function jsonRenderer(out: NodeJS.WritableStream, now: () => number = Date.now): (event: MoorEvent) => void {
-  return (event) => out.write(`${JSON.stringify({ time: new Date(now()).toISOString(), ...event })}\n`);
-}
+/** A sink for `--progress json`: one JSON object per line (see json-lines.ts for the schema). */
+export { jsonProgressSink as jsonRenderer } from "./json-lines.js";

@@ -16,7 +16,7 @@ import { DEFAULT_DETACH_KEYS, parseDetachKeys } from "../detach-keys.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
 import { dependenciesPlan, dependencyWaits, untouchedDependencies } from "../oneoff-plan.js";
-import { progressSink } from "../progress.js";
+import { closeProgress, progressSink } from "../progress.js";
 import { connectEngine, loadOrThrow, observe, parallelism, type LoadedProject } from "../project-context.js";
 import { checkRunFlags, oneOffService, SLUG_LABEL, type OneOffConfig, type RunFlags } from "../run-options.js";
 import { proxySignals, runSession } from "../terminal-session.js";
@@ -117,9 +117,16 @@ export async function runCommand(global: GlobalOptions, service: string, command
 
   const engine = await connectEngine();
   const sink: EventSink = opts.quiet ? () => {} : progressSink(global);
-  await startDependencies(engine, loaded, service, { ...opts, pull }, global, sink);
-
-  const id = await createOneOff(engine, loaded, oneoff, { autoRemove: opts.rm === true, attachStdin: interactive, useAliases: opts.useAliases === true }, sink);
+  let id: string;
+  try {
+    await startDependencies(engine, loaded, service, { ...opts, pull }, global, sink);
+    id = await createOneOff(engine, loaded, oneoff, { autoRemove: opts.rm === true, attachStdin: interactive, useAliases: opts.useAliases === true }, sink);
+  } catch (err) {
+    await closeProgress(sink, false);
+    throw err;
+  }
+  // The progress view ends before the container's own output (or shell) takes the terminal.
+  await closeProgress(sink);
   if (opts.detach) {
     await startOrClean(engine, id, opts.rm === true);
     await runPostStart(engine, id, oneoff.service);

@@ -5,7 +5,7 @@ import { MOOR_VERSION } from "../version.js";
 import { confirm } from "../confirm.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
-import { progressSink } from "../progress.js";
+import { closeProgress, progressSink } from "../progress.js";
 import { connectEngine, loadOrThrow, observe, parallelism } from "../project-context.js";
 import { attachAndFollow } from "../attach.js";
 import { waitForProject } from "../wait-project.js";
@@ -133,19 +133,33 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
     } else {
       await executePlan(thePlan, engine, execCtx);
     }
+  } catch (err) {
+    // The live view's final frame first, then the error under it.
+    await closeProgress(sink, false);
+    throw err;
   } finally {
     process.removeListener("SIGINT", onSigint);
   }
-  if (abort.signal.aborted) throw new ExitCode(130);
-  if (opts.noStart) return;
+  if (abort.signal.aborted) {
+    await closeProgress(sink, false);
+    throw new ExitCode(130);
+  }
+  if (opts.noStart) return closeProgress(sink);
 
   if (opts.detach) {
-    if (opts.wait) {
-      const timeoutMs = opts.waitTimeout === undefined ? undefined : Number(opts.waitTimeout) * 1000;
-      await waitForProject(engine, project, services, sink, timeoutMs);
+    try {
+      if (opts.wait) {
+        const timeoutMs = opts.waitTimeout === undefined ? undefined : Number(opts.waitTimeout) * 1000;
+        await waitForProject(engine, project, services, sink, timeoutMs);
+      }
+    } catch (err) {
+      await closeProgress(sink, false);
+      throw err;
     }
-    return;
+    return closeProgress(sink);
   }
+  // Logs follow: the progress view ends before the first log line.
+  await closeProgress(sink);
   const code = await attachAndFollow(engine, project, services, opts, global, sink);
   if (code !== 0) throw new ExitCode(code);
 }

@@ -1,0 +1,160 @@
+// `moor deploy [SERVICE...]` (also `moor stack deploy`): the project, loaded exactly as for `up`,
+// deployed as a Swarm stack named after the project. Observe once, plan (pure), print the plan
+// with --dry-run, else execute it and, unless -d, wait until the services converged.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Project } from "../../compose/types.js";
+import { connectDockerSwarmEngine, type SwarmEngine } from "../../engine/swarm-engine.js";
+import { LABELS } from "../../engine/types.js";
+import { executeDeploy, waitForConvergence } from "../../swarm/execute.js";
+import { observeStack } from "../../swarm/observe.js";
+import { imagesToResolve, pinImages, planDeploy, swarmPlanToString, type ResolveImage } from "../../swarm/plan.js";
+import { translateProject } from "../../swarm/translate.js";
+import { UserError } from "../errors.js";
+import type { GlobalOptions } from "../global-options.js";
+import { progressSink } from "../progress.js";
+import { connectEngine, loadOrThrow, parallelism } from "../project-context.js";
+
+export interface DeployOptions {
+  prune?: boolean;
+  detach?: boolean;
+  dryRun?: boolean;
+  resolveImage?: string;
+  withRegistryAuth?: boolean;
+  build?: boolean;
+  push?: boolean;
+  quiet?: boolean;
+  waitTimeout?: string;
+}
+
+/** Connects the Swarm port to the engine the environment names. */
+export function connectSwarm(): SwarmEngine {
+  return connectDockerSwarmEngine({ env: process.env });
+}
+
+/** Refuses to go on unless this engine is a swarm manager, with docker's words. */
+export async function requireManager(engine: SwarmEngine): Promise<void> {
+  const info = await engine.info();
+  if (!info.controlAvailable) {
+    throw new UserError(
+      'this node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again',
+      info.localNodeState === "inactive" ? "for one machine: docker swarm init --advertise-addr 127.0.0.1" : undefined,
+    );
+  }
+}
+
+export async function deployCommand(global: GlobalOptions, services: string[], opts: DeployOptions): Promise<void> {
+  const mode = (opts.resolveImage ?? "always") as ResolveImage;
+  if (!["always", "changed", "never"].includes(mode)) throw new UserError(`invalid option ${opts.resolveImage} for flag --resolve-image`, "use always, changed or never");
+  const timeout = opts.waitTimeout === undefined ? undefined : Number(opts.waitTimeout);
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new UserError(`invalid --wait-timeout ${JSON.stringify(opts.waitTimeout)}`, "give a number of seconds");
+  const { project, result } = await loadOrThrow(global, { services });
+  const sink = progressSink(opts.quiet ? { ...global, progress: "quiet" } : global);
+  const dryRun = global.dryRun === true || opts.dryRun === true;
+
+  const desired0 = translateProject({ project, services, env: result.environment ?? {}, readFile: readFileOrUndefined });
+  // With --build the build section is used (here, not by Swarm): no warning for it.
+  if (opts.build) desired0.warnings = desired0.warnings.filter((w) => !/^service "[^"]+": build is not supported/.test(w));
+  if (desired0.errors.length > 0) throw new UserError(`cannot deploy ${project.name}:\n  ${desired0.errors.join("\n  ")}`);
+
+  if ((opts.build || opts.push) && !dryRun) await buildAndPush(project, services, opts, sink);
+
+  const engine = connectSwarm();
+  await requireManager(engine);
+  const observed = await observeStack(engine, project.name, desired0);
+  const authFor = (image: string) => (opts.withRegistryAuth ? registryAuthFor(image) : undefined);
+  const resolved: Record<string, string> = {};
+  for (const image of imagesToResolve(desired0, observed, mode)) {
+    try {
+      const d = await engine.inspectDistribution(image, authFor(image));
+      if (d.digest) resolved[image] = `${image.replace(/@.*$/, "")}@${d.digest}`;
+    } catch {
+      sink({
+        type: "warning",
+        message: `image ${image} could not be accessed on a registry to record its digest. Each node will access ${image} independently, possibly leading to different nodes running different versions of the image.`,
+      });
+    }
+  }
+  const desired = pinImages(desired0, observed, resolved);
+  const plan = planDeploy(desired, observed, { prune: opts.prune, selected: services });
+  if (dryRun) {
+    process.stdout.write(swarmPlanToString(plan));
+    return;
+  }
+  for (const w of plan.warnings) sink({ type: "warning", message: w });
+  if (plan.errors.length > 0) throw new UserError(plan.errors.join("\n"));
+  const { touched } = await executeDeploy(plan, observed, engine, { onEvent: sink, parallel: parallelism(global), registryAuth: authFor });
+  if (opts.detach) return;
+  await waitForConvergence(engine, touched, { namespace: project.name, onEvent: sink, timeoutMs: timeout === undefined ? undefined : timeout * 1000 });
+}
+
+function readFileOrUndefined(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `--build` builds the services that have a build section; `--push` pushes their images so other nodes can pull. */
+async function buildAndPush(project: Project, selected: string[], opts: DeployOptions, sink: ReturnType<typeof progressSink>): Promise<void> {
+  const names = selected.length > 0 ? selected : Object.keys(project.services).sort();
+  const withBuild = names.map((n) => project.services[n]!).filter((s) => s.build && s.image);
+  if (withBuild.length === 0) return;
+  const engine = await connectEngine();
+  if (opts.build) {
+    for (const s of withBuild) {
+      const b = s.build!;
+      const args: Record<string, string> = {};
+      for (const [k, v] of Object.entries(b.args ?? {})) if (v !== null) args[k] = v;
+      sink({ type: "resource", kind: "image", name: s.image!, status: "Building", done: false });
+      await engine.buildImage({
+        contextDir: b.context,
+        dockerfile: b.dockerfile,
+        dockerfileInline: b.dockerfile_inline,
+        args,
+        target: b.target,
+        labels: { ...(b.labels ?? {}), [LABELS.project]: project.name, [LABELS.service]: s.name },
+        network: b.network,
+        tags: [s.image!, ...(b.tags ?? [])],
+        noCache: b.no_cache,
+        pull: b.pull,
+      });
+      sink({ type: "resource", kind: "image", name: s.image!, status: "Built", done: true });
+    }
+  }
+  if (opts.push) {
+    for (const s of withBuild) {
+      sink({ type: "info", message: `Pushing ${s.image!}` });
+      try {
+        await engine.pushImage(s.image!);
+      } catch (err) {
+        throw new UserError((err as Error).message, "Swarm nodes pull the images they run: push them to a registry every node can reach (e.g. registry:5000/name:tag)");
+      }
+      sink({ type: "info", message: `Pushed ${s.image!}` });
+    }
+  }
+}
+
+/**
+ * The X-Registry-Auth value for `--with-registry-auth`: the credentials the docker CLI stored for
+ * the image's registry in its config file (`auths`). Credential helpers are not run.
+ */
+function registryAuthFor(image: string): string | undefined {
+  const first = image.split("/")[0]!;
+  const registry = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "https://index.docker.io/v1/";
+  const dir = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), ".docker");
+  let config: { auths?: Record<string, { auth?: string; identitytoken?: string }> };
+  try {
+    config = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")) as typeof config;
+  } catch {
+    return undefined;
+  }
+  const entry = config.auths?.[registry];
+  if (!entry?.auth) return undefined;
+  const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  const json = JSON.stringify({ username: decoded.slice(0, colon), password: decoded.slice(colon + 1), serveraddress: registry });
+  return Buffer.from(json).toString("base64url");
+}
