@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "src/**/*.test.tsx", "test/unit/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "src/**/*.test.tsx", "test/unit/**/*.test.ts", "test/fuzz/**/*.test.ts"],
           environment: "node",
         },
       },

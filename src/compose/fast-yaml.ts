@@ -179,6 +179,8 @@ function resolvePlain(src: string): unknown {
 
 class Parser {
   private i = 0;
+  /** Collections open around the current token: the parser recurses, so deep input must not reach the stack's end. */
+  private nesting = 0;
   private readonly anchorsSeen = new Set<string>();
   constructor(
     private readonly text: string,
@@ -229,6 +231,14 @@ class Parser {
 
   /** A node in block context whose parent collection stands at column `indent`. */
   private blockNode(indent: number, sameLineOnly: boolean): FNode {
+    // Past the depth limit the full parser reports the error with its position.
+    if (++this.nesting > SOURCE_LIMITS.maxDepth) bail();
+    const node = this.blockNodeAt(indent, sameLineOnly);
+    this.nesting--;
+    return node;
+  }
+
+  private blockNodeAt(indent: number, sameLineOnly: boolean): FNode {
     let anchor: string | undefined;
     let tag: string | undefined;
     const first = this.cur;
@@ -412,6 +422,13 @@ class Parser {
 
   /** A flow collection; `indent` is the enclosing block collection's column. */
   private flow(indent: number): FNode {
+    if (++this.nesting > SOURCE_LIMITS.maxDepth) bail();
+    const node = this.flowAt(indent);
+    this.nesting--;
+    return node;
+  }
+
+  private flowAt(indent: number): FNode {
     const open = this.cur;
     const startLine = open.ls;
     this.i++;

@@ -46,6 +46,12 @@ export function parseComposeYamlFull(file: string, text: string, bag: Diagnostic
     let ok = true;
     for (const e of doc.errors) {
       ok = false;
+      // The yaml package recurses per nesting level and turns a stack overflow into this error:
+      // the same refusal as our own depth limit, in the same words.
+      if (e.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(e.message)) {
+        bag.error("yaml.too-deep", `the document nests deeper than ${SOURCE_LIMITS.maxDepth} levels`, { location: locate(e.pos[0]) });
+        break;
+      }
       bag.error(e.code === "DUPLICATE_KEY" ? "yaml.duplicate-key" : "yaml.syntax", yamlMessage(e.message), {
         location: locate(e.pos[0]),
         hint: e.code === "DUPLICATE_KEY" ? "each key may appear once in a mapping; remove or rename one" : undefined,
@@ -56,7 +62,8 @@ export function parseComposeYamlFull(file: string, text: string, bag: Diagnostic
     const parsed: ParsedDocument = { file, data: undefined, positions: new PositionIndex(file, locate), resets: [], overrides: [] };
     const walker = new Walker(doc, parsed, bag, locate);
     parsed.data = walker.value(doc.contents as YamlNode | null, [], 0, -1, parsed.positions.rootSlot);
-    out.push(parsed);
+    // A refused document is half-read: validating the rest would only add errors about the holes.
+    if (!walker.refused) out.push(parsed);
   }
   return out;
 }
@@ -70,7 +77,8 @@ class Walker {
   /** Nodes produced while expanding aliases; past the limit the document is refused. */
   private expanded = 0;
   private aliasDepth = 0;
-  private refused = false;
+  /** Set once a limit is hit: the rest of the document is not read, and the document is dropped. */
+  refused = false;
   private readonly anchors = new Map<string, YamlNode>();
   constructor(
     private readonly doc: Document.Parsed,
@@ -86,14 +94,17 @@ class Walker {
       if (slot.value < 0) slot.value = Math.max(keyOffset, 0);
       return null;
     }
+    if (this.refused) return null;
     if (depth > SOURCE_LIMITS.maxDepth) {
+      // Once is enough: a deep value reached through aliases would otherwise be reported (and
+      // walked) once per use, which an alias fan-out turns into millions.
+      this.refused = true;
       this.bag.error("yaml.too-deep", `the document nests deeper than ${SOURCE_LIMITS.maxDepth} levels`, {
         path,
         location: this.locate(node.range?.[0]),
       });
       return null;
     }
-    if (this.refused) return null;
     if (this.aliasDepth > 0 && ++this.expanded > SOURCE_LIMITS.maxAliasExpansion) {
       this.refused = true;
       this.bag.error("yaml.alias-limit", `aliases expand to more than ${SOURCE_LIMITS.maxAliasExpansion} values: refusing a possible alias bomb`, {

@@ -4,6 +4,7 @@
 import type { Project, ServiceConfig, ServiceHook } from "../compose/types.js";
 import type { Engine, NetworkCreateRequest } from "../engine/engine.js";
 import { LABELS } from "../engine/types.js";
+import { ConflictError, NotFoundError } from "../engine/errors.js";
 import { containerName, containerSpec, fileInjections, networkLabels, volumeLabels, type ContainerCreateSpec, type FileInjection, type MountSpec } from "./container-spec.js";
 import type { EventSink, MoorEvent, ResourceKind, ResourceStatus } from "./events.js";
 import type { ObservedState } from "./observed-state.js";
@@ -29,6 +30,7 @@ export type ExecutorEngine = Pick<
   | "connectNetwork"
   | "disconnectNetwork"
   | "listContainers"
+  | "listNetworks"
   | "inspectContainer"
   | "inspectImage"
   | "exec"
@@ -119,7 +121,12 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
           Labels: networkLabels(ctx.project.name, a.key, c, ctx.version),
           CheckDuplicate: true,
         };
-        await engine.createNetwork(spec);
+        try {
+          await engine.createNetwork(spec);
+        } catch (err) {
+          // Another run of this project (a concurrent `up`) created it between our look and now.
+          if (!(err instanceof ConflictError) || !(await sameProjectNetwork(engine, a.name, spec.Labels))) throw err;
+        }
         emit("network", a.name, "Created", true);
         return;
       }
@@ -200,7 +207,16 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
           defaultPlatform: ctx.environment?.DOCKER_DEFAULT_PLATFORM,
         });
         if (a.inheritVolumesFrom) inheritAnonymousVolumes(spec, svc, ctx.observed, a.inheritVolumesFrom);
-        const id = await engine.createContainer(spec);
+        let id: string;
+        try {
+          id = await engine.createContainer(spec);
+        } catch (err) {
+          // The name is deterministic, so a 409 means another run (a concurrent `up`) created this
+          // very container after we looked: adopt it when it is the same config, else report it.
+          const twin = err instanceof ConflictError ? await sameContainer(engine, spec) : undefined;
+          if (twin === undefined) throw err;
+          id = twin;
+        }
         created.set(a.id, id);
         // Extra networks are joined by the plan's own connect-network actions.
         if (!a.replaces) emit("container", shownName, "Created", true);
@@ -221,14 +237,17 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         const quiet = partOfRecreate(a.container);
         if (!quiet) emit("container", a.container.name, "Stopping", false);
         if (a.preStop) for (const hook of services[a.service]?.pre_stop ?? []) await runHook(engine, idOf(a.container), a.service, hook);
-        await engine.stopContainer(idOf(a.container), stopTimeout(services[a.service], a.timeout));
+        // Already gone (removed by hand or by a concurrent `down`) is what a stop wants.
+        const sid = idOf(a.container);
+        await goneIsDone(engine.stopContainer(sid, stopTimeout(services[a.service], a.timeout)), () => engine.inspectContainer(sid));
         if (!quiet) emit("container", a.container.name, "Stopped", true);
         return;
       }
       case "remove-container": {
         const quiet = partOfRecreate(a.container);
         if (!quiet) emit("container", a.container.name, "Removing", false);
-        await engine.removeContainer(idOf(a.container), { force: true, volumes: a.removeAnonymousVolumes });
+        const rid = idOf(a.container);
+        await goneIsDone(engine.removeContainer(rid, { force: true, volumes: a.removeAnonymousVolumes }), () => engine.inspectContainer(rid));
         if (!quiet) emit("container", a.container.name, "Removed", true);
         return;
       }
@@ -262,6 +281,68 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
     },
     { concurrency: ctx.parallel, signal: ctx.signal },
   );
+}
+
+/**
+ * A stop or remove whose container is already gone, or being removed by someone else (a concurrent
+ * `down`), has done its work: runs converge instead of failing on each other.
+ */
+async function goneIsDone(call: Promise<void>, inspect: () => Promise<unknown>): Promise<void> {
+  try {
+    await call;
+    return;
+  } catch (err) {
+    if (err instanceof NotFoundError) return;
+    if (!(err instanceof ConflictError && /removal of container .* is already in progress/i.test(err.message))) throw err;
+  }
+  // Someone else is removing it: wait until the name is free, or a rename to it would fail.
+  for (let i = 0; i < 600; i++) {
+    try {
+      await inspect();
+    } catch (err) {
+      if (err instanceof NotFoundError) return;
+      throw err;
+    }
+    await sleepReal(100);
+  }
+}
+
+/** The network of that name, when it carries the same project and network labels (so another run of this project made it). */
+async function sameProjectNetwork(engine: ExecutorEngine, name: string, labels: Record<string, string> | undefined): Promise<boolean> {
+  const project = labels?.[LABELS.project];
+  const key = labels?.[LABELS.network];
+  if (project === undefined || key === undefined) return false;
+  const found = await engine.listNetworks({ labels: [`${LABELS.project}=${project}`, `${LABELS.network}=${key}`] });
+  return found.some((n) => n.name === name);
+}
+
+/** The id of the container that holds the spec's name with the same project, service, number and config hash; else undefined. */
+async function sameContainer(engine: ExecutorEngine, spec: ContainerCreateSpec): Promise<string | undefined> {
+  const want = spec.body.Labels;
+  const keys = [LABELS.project, LABELS.service, LABELS.containerNumber, LABELS.oneoff];
+  if (keys.some((k) => want[k] === undefined)) return undefined;
+  // The engine reserves the name before the container shows in lists: look again for a while.
+  for (let i = 0; i < 50; i++) {
+    const found = await engine.listContainers({ all: true, labels: keys.map((k) => `${k}=${want[k]}`) });
+    const named = found.find((c) => c.name === spec.name);
+    if (named) return named.labels[LABELS.configHash] === want[LABELS.configHash] ? await whenUsable(engine, named.id) : undefined;
+    await sleepReal(100);
+  }
+  return undefined;
+}
+
+/** A container the other run is still creating is listed before it can be used (a start gets 404): wait for it. */
+async function whenUsable(engine: ExecutorEngine, id: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await engine.inspectContainer(id);
+      return id;
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+    await sleepReal(100);
+  }
+  return id;
 }
 
 /** Runs a post_start/pre_stop hook in the container; a non-zero exit fails the operation, as in compose. */

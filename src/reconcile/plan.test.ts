@@ -264,3 +264,33 @@ describe("network endpoints on connect", () => {
     expect(reconnect).toMatchObject({ network: "prop_front", endpoint: { Aliases: ["prop-web-1", "web", "www"] } });
   });
 });
+
+describe("interrupted runs converge", () => {
+  it("from any prefix of a plan (a run killed part-way), the next plan converges to final names and running containers", () => {
+    fc.assert(
+      fc.property(projectArb, projectArb, optionsArb, fc.nat(), fc.boolean(), (before, after, options: PlanOptions, cut, dropNetworks) => {
+        const engine: Engine = { containers: [], networks: [], volumes: [] };
+        execute(before, plan(before, observe(engine)), engine);
+        const second = plan(after, observe(engine), options);
+        // The executor runs a plan in dependency order and deps point backwards: any id prefix is a state a kill can leave.
+        execute(after, { ...second, actions: second.actions.slice(0, cut % (second.actions.length + 1)) }, engine);
+        // A concurrent `down` may remove the networks under containers that stay.
+        if (dropNetworks) engine.networks = [];
+        // The user runs the same command again.
+        const third = plan(after, observe(engine), options);
+        wellFormed(third);
+        execute(after, third, engine);
+        expect(plan(after, observe(engine)).actions).toEqual([]);
+        for (const c of engine.containers) {
+          expect(c.state).toBe("running");
+          expect(c.name).toMatch(/^prop-[a-z]+-\d+$/);
+          // Every network a container names exists.
+          for (const n of Object.keys(c.networks)) expect(engine.networks.map((x) => x.name)).toContain(n);
+        }
+        const keys = engine.containers.map((c) => c.name);
+        expect(new Set(keys).size).toBe(keys.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -187,6 +187,8 @@ class UpPlanner {
   readonly selected: Set<string>;
   /** Compose network key → the action that (re)creates it. */
   readonly networkNodes = new Map<string, number>();
+  /** Networks created because they were missing: a container that exists still points at the old, removed one. */
+  readonly missingNetworks = new Set<string>();
   readonly volumeNodes = new Map<string, number>();
   /** Image reference → the pull or build action that provides it. */
   readonly imageNodes = new Map<string, number>();
@@ -267,6 +269,7 @@ class UpPlanner {
           continue;
         }
         this.networkNodes.set(key, this.b.add({ kind: "create-network", key, name: cfg.name, config: cfg, cause: `network ${key} does not exist` }));
+        this.missingNetworks.add(key);
         continue;
       }
       const hash = live.labels[MOOR_HASH_LABEL] ?? live.labels[LABELS.configHash] ?? "";
@@ -439,6 +442,17 @@ class UpPlanner {
     }
     const parent = this.sharedParents(svc).find((p) => this.recreatedServices.has(p));
     if (parent) return { container: c, reason: { cause: `shares namespaces or volumes with ${parent}, which is recreated` } };
+    // Left by an interrupted recreate (a killed run, a concurrent `down`): the temporary name
+    // `<old id>_<name>` would stick, and a created container keeps the id of a network that is
+    // gone (its start fails), so both are replaced under the right name on the right network.
+    const finalName = containerName(this.project, svc, c.number ?? 1);
+    if (c.name !== finalName && /^[0-9a-f]{12}_/.test(c.name) && c.name.slice(13) === finalName) {
+      return { container: c, reason: { cause: `left under the temporary name of an interrupted recreate` } };
+    }
+    const gone = svc.network_mode
+      ? undefined
+      : networksByPriority(svc).find((k) => this.missingNetworks.has(k) && c.summary.networks[projectNetwork(this.project, k).name] !== undefined);
+    if (gone !== undefined) return { container: c, reason: { cause: `network ${gone} was removed and is created again` } };
     if (c.configHash !== hash) {
       if (c.createdByMoor) {
         const changes = resourceChanges(c.summary.labels, recordedServiceConfig(svc), () => []);
@@ -457,7 +471,8 @@ class UpPlanner {
     if (image && c.summary.imageId && image.id !== c.summary.imageId) {
       return { container: c, reason: { cause: "image changed", changes: [`image id: ${shortId(c.summary.imageId)} → ${shortId(image.id)}`] } };
     }
-    if (c.state === "running") {
+    // A created container too: a run killed between its create and its connects left it short of networks.
+    if (c.state === "running" || c.state === "created") {
       const missing = networksByPriority(svc).filter((k) => !svc.network_mode && c.summary.networks[projectNetwork(this.project, k).name] === undefined);
       if (missing.length > 0) return { container: c, reason: { cause: `not connected to network ${missing.join(", ")}` } };
     }
@@ -529,6 +544,30 @@ class UpPlanner {
     return stops;
   }
 
+  /**
+   * Two containers with one number are what an interrupted recreate leaves (the new one under its
+   * temporary name beside the old one). Keeps one per number, the up-to-date one under its final
+   * name first, and removes the others.
+   */
+  removeDuplicateNumbers(svc: ServiceConfig, containers: readonly ObservedContainer[], hash: string): { ids: Set<string>; removals: number[] } {
+    const byNumber = new Map<number, ObservedContainer[]>();
+    for (const c of containers) byNumber.set(c.number ?? 1, [...(byNumber.get(c.number ?? 1) ?? []), c]);
+    const ids = new Set<string>();
+    const removals: number[] = [];
+    for (const [number, group] of byNumber) {
+      if (group.length < 2) continue;
+      const finalName = containerName(this.project, svc, number);
+      const rank = (c: ObservedContainer): number => (c.configHash === hash ? 0 : 2) + (c.name === finalName ? 0 : 1);
+      for (const extra of [...group].sort((a, b) => rank(a) - rank(b) || byName(a.name, b.name)).slice(1)) {
+        const cause = `another container of ${svc.name} has number ${number} (left by an interrupted run)`;
+        const stop = this.stop(extra, cause);
+        removals.push(this.b.add({ kind: "remove-container", service: svc.name, container: { kind: "existing", id: extra.id, name: extra.name }, removeAnonymousVolumes: false, cause, deps: [stop] }));
+        ids.add(extra.id);
+      }
+    }
+    return { ids, removals };
+  }
+
   planService(svc: ServiceConfig): { ref: ContainerRef; ready: number | undefined; cause: string }[] {
     const name = svc.name;
     let expected = expectedScale(svc, this.options);
@@ -538,12 +577,14 @@ class UpPlanner {
     }
     const hash = serviceConfigHash(svc);
     const policy = this.policyFor(name);
-    const containers = this.containersOf(name);
+    const duplicates = this.removeDuplicateNumbers(svc, this.containersOf(name), hash);
+    const containers = this.containersOf(name).filter((c) => !duplicates.ids.has(c.id));
     const verdicts = containers.map((c) => this.verdict(svc, c, policy, hash));
     // Up-to-date containers first, lowest numbers first; the stale ones after them. Scaling down
     // removes from the end: stale containers go first, then the highest numbers (as compose does).
     const ordered = [...verdicts.filter((v) => !v.reason), ...verdicts.filter((v) => v.reason)];
-    const infra = this.infraDeps(svc);
+    // Creates wait for the duplicates to go: a rename to the final name needs it free.
+    const infra = [...this.infraDeps(svc), ...duplicates.removals];
     const toStart: { ref: ContainerRef; ready: number | undefined; cause: string }[] = [];
     let last: number | undefined;
 

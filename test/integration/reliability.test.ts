@@ -1,0 +1,195 @@
+// Interruptions and concurrent runs converge (docs/reliability.md): a CLI killed in the middle of
+// `up -d`, containers removed or stopped by hand, two `up` (and `up` + `down`) of one project at
+// the same time. Each ends, after at most one more `up -d`, with exactly one container per service
+// and number, under the right names, and nothing else touched. Checked from outside with `docker`.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanupProject, docker, expectOk, projectLabel, repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject, type MoorResult } from "./harness.js";
+
+const engine = await requireEngine();
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-reliability-test-"));
+const projects: string[] = [];
+const BOX = TEST_IMAGES.busybox;
+/** A long-running command that stops at once on SIGTERM (sh as PID 1 ignores it otherwise). */
+const SERVE = JSON.stringify(["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]);
+
+/** A compose file of `count` services s01…sNN (one with `scale`), all on the default network. */
+function manyServices(count: number, scaled: Record<string, number> = {}): string {
+  const lines = ["services:"];
+  for (let i = 1; i <= count; i++) {
+    const name = `s${String(i).padStart(2, "0")}`;
+    lines.push(`  ${name}:`, `    image: ${BOX}`, `    command: ${SERVE}`, "    stop_grace_period: 1s");
+    if (scaled[name]) lines.push(`    scale: ${scaled[name]}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+function projectDir(prefix: string, compose: string): { name: string; dir: string } {
+  const name = uniqueProject(prefix);
+  projects.push(name);
+  const dir = path.join(scratch, name);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, "compose.yaml"), compose);
+  return { name, dir };
+}
+
+const moor = (dir: string, name: string, args: string[]): Promise<MoorResult> => runMoor(["-p", name, ...args], { cwd: dir, timeoutMs: 300_000 });
+const moorOk = async (dir: string, name: string, args: string[]): Promise<MoorResult> => expectOk(await moor(dir, name, args), args);
+
+interface Seen {
+  name: string;
+  id: string;
+  state: string;
+  service: string;
+  number: string;
+  startedAt?: string;
+}
+
+/** Every container of the project with its compose labels, one-offs included. */
+async function containers(project: string): Promise<Seen[]> {
+  const format = `{{.Names}}\t{{.ID}}\t{{.State}}\t{{.Label "com.docker.compose.service"}}\t{{.Label "com.docker.compose.container-number"}}`;
+  const out = await docker(["ps", "-a", "--no-trunc", "--filter", `label=${projectLabel(project)}`, "--format", format]);
+  return out
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => {
+      const [name, id, state, service, number] = l.split("\t");
+      return { name: name!, id: id!, state: state!, service: service!, number: number! };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The exact set a converged project has: `<project>-<service>-<n>`, one each, all running. */
+function desired(project: string, count: number, scaled: Record<string, number> = {}): string[] {
+  const names: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    const svc = `s${String(i).padStart(2, "0")}`;
+    for (let n = 1; n <= (scaled[svc] ?? 1); n++) names.push(`${project}-${svc}-${n}`);
+  }
+  return names.sort();
+}
+
+/** One line per container (name, state, labels): the whole observable state, for one assertion. */
+const summary = (cs: Seen[]): string[] => cs.map((c) => `${c.name} ${c.state} ${c.service}#${c.number}`);
+const expectedSummary = (names: string[]): string[] =>
+  names.map((n) => {
+    const m = /-(s\d\d)-(\d+)$/.exec(n)!;
+    return `${n} running ${m[1]}#${m[2]}`;
+  });
+
+/** Nothing moor printed is a crash: an expected error is a message, never a stack trace. */
+function expectNoCrash(r: MoorResult): void {
+  expect(r.all).not.toMatch(/moor hit a bug|^\s+at .+:\d+:\d+\)?$/m);
+}
+
+describe.skipIf(!engine)("interrupted and concurrent runs converge", () => {
+  const e = engine!;
+
+  beforeAll(async () => {
+    await requireImages(e);
+  });
+
+  afterAll(async () => {
+    for (const p of projects) await cleanupProject(e, p);
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("SIGKILL in the middle of `up -d` of 30 services, then `up -d` gives exactly the desired containers", async () => {
+    const { name, dir } = projectDir("kill", manyServices(30));
+    const child = execa(process.execPath, ["--", path.join(repoRoot, "bin", "moor.js"), "-p", name, "up", "-d"], {
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      reject: false,
+      all: true,
+    });
+    // Kill as soon as the first container exists: the engine is mid-way through the plan.
+    for (let i = 0; i < 3000 && child.exitCode === null; i++) {
+      if ((await containers(name)).length > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill("SIGKILL");
+    const killed = await child;
+    expect(killed.signal, `up finished before it could be killed:\n${String(killed.all)}`).toBe("SIGKILL");
+    const before = await containers(name);
+    // The kill landed mid-way: some containers, not all of them running.
+    expect(before.filter((c) => c.state === "running").length).toBeLessThan(30);
+
+    const r = await moorOk(dir, name, ["up", "-d"]);
+    expectNoCrash(r);
+    const after = await containers(name);
+    expect(summary(after)).toEqual(expectedSummary(desired(name, 30)));
+    // What the killed run had created was adopted, not replaced.
+    const ids = new Map(after.map((c) => [c.name, c.id]));
+    for (const c of before) expect(ids.get(c.name)).toBe(c.id);
+    // And a third run has nothing to do.
+    const again = await moorOk(dir, name, ["up", "-d"]);
+    expect(again.all).not.toMatch(/Creat|Recreat|Remov/);
+  });
+
+  it("a container removed or stopped by hand is restored by the next `up`, and nothing else changes", async () => {
+    const { name, dir } = projectDir("byhand", manyServices(4));
+    await moorOk(dir, name, ["up", "-d"]);
+    const first = await containers(name);
+    expect(summary(first)).toEqual(expectedSummary(desired(name, 4)));
+    const started = async (id: string) => (await docker(["inspect", "--format", "{{.State.StartedAt}}", id])).trim();
+    const startedBefore = new Map(await Promise.all(first.map(async (c) => [c.name, await started(c.id)] as const)));
+
+    await docker(["rm", "-f", `${name}-s01-1`]);
+    await docker(["stop", "-t", "1", `${name}-s02-1`]);
+    const r = await moorOk(dir, name, ["up", "-d"]);
+    expectNoCrash(r);
+
+    const after = await containers(name);
+    expect(summary(after)).toEqual(expectedSummary(desired(name, 4)));
+    const byName = new Map(after.map((c) => [c.name, c]));
+    const before = new Map(first.map((c) => [c.name, c]));
+    // Removed: a new container under the same name. Stopped: the same container, started again.
+    expect(byName.get(`${name}-s01-1`)!.id).not.toBe(before.get(`${name}-s01-1`)!.id);
+    expect(byName.get(`${name}-s02-1`)!.id).toBe(before.get(`${name}-s02-1`)!.id);
+    // The others: same containers, not even restarted.
+    for (const other of [`${name}-s03-1`, `${name}-s04-1`]) {
+      expect(byName.get(other)!.id).toBe(before.get(other)!.id);
+      expect(await started(byName.get(other)!.id)).toBe(startedBefore.get(other));
+    }
+  });
+
+  it("two `up -d` of the same project at the same time end with exactly one container per service and number", async () => {
+    const scaled = { s03: 3 };
+    const { name, dir } = projectDir("twoup", manyServices(8, scaled));
+    // The network first: engines before 25 let two concurrent creates of one network name both
+    // succeed (moby/moby#20648), which no client can undo safely (docs/reliability.md).
+    await moorOk(dir, name, ["up", "-d", "s01"]);
+    const [a, b] = await Promise.all([moor(dir, name, ["up", "-d"]), moor(dir, name, ["up", "-d"])]);
+    expectNoCrash(a);
+    expectNoCrash(b);
+    expect([a.exitCode, b.exitCode], `first:\n${a.all}\nsecond:\n${b.all}`).toEqual([0, 0]);
+    const after = await containers(name);
+    expect(summary(after)).toEqual(expectedSummary(desired(name, 8, scaled)));
+    const networks = await docker(["network", "ls", "--filter", `label=${projectLabel(name)}`, "--format", "{{.Name}}"]);
+    expect(networks.split("\n").filter((l) => l !== "")).toEqual([`${name}_default`]);
+  });
+
+  it("`up -d` and `down` at the same time end consistent, and the next `up -d` converges", async () => {
+    const { name, dir } = projectDir("updown", manyServices(8));
+    await moorOk(dir, name, ["up", "-d"]);
+    // Change the config so that `up` recreates while `down` removes.
+    fs.writeFileSync(path.join(dir, "compose.yaml"), manyServices(8).replaceAll("stop_grace_period: 1s", "stop_grace_period: 2s"));
+    const [up, down] = await Promise.all([moor(dir, name, ["up", "-d"]), moor(dir, name, ["down"])]);
+    expectNoCrash(up);
+    expectNoCrash(down);
+    // Whatever the interleaving, never two containers for one service and number.
+    const mid = await containers(name);
+    const said = `up:\n${up.all}\ndown:\n${down.all}\nleft:\n${summary(mid).join("\n")}`;
+    const keys = mid.map((c) => `${c.service}#${c.number}`);
+    expect(keys.length, said).toBe(new Set(keys).size);
+
+    const again = await moor(dir, name, ["up", "-d"]);
+    expect(again.exitCode, `${said}\nnext up:\n${again.all}`).toBe(0);
+    expect(summary(await containers(name)), `${said}\nnext up:\n${again.all}`).toEqual(expectedSummary(desired(name, 8)));
+    await moorOk(dir, name, ["down"]);
+    expect(await containers(name)).toEqual([]);
+  });
+});
