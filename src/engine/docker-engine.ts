@@ -45,6 +45,7 @@ import type {
   VolumeCreateRequest,
   WaitCondition,
 } from "./engine.js";
+import { countingStats } from "./engine.js";
 import { BuildError, EngineConfigError, EngineError, EngineUnreachableError, ImagePullError, NotFoundError, translateEngineError } from "./errors.js";
 import { classifyPullFailure, parseImageRef } from "./image-ref.js";
 import { jsonLines } from "./json-lines.js";
@@ -108,18 +109,7 @@ export class DockerEngine implements Engine {
   constructor(endpoint: EngineEndpoint) {
     this.target = endpoint;
     this.endpoint = endpoint.url;
-    const counts = this.counts;
-    this.stats = {
-      get calls() {
-        return { ...counts };
-      },
-      get total() {
-        return Object.values(counts).reduce((a, b) => a + b, 0);
-      },
-      reset() {
-        for (const key of Object.keys(counts)) delete counts[key];
-      },
-    };
+    this.stats = countingStats(this.counts);
   }
 
   // ---- connection -------------------------------------------------------------------------

@@ -342,3 +342,18 @@ export interface Engine {
   getArchive(id: string, path: string): Promise<{ tar: Readable; stat: ArchiveStat | undefined }>;
   events(opts?: EventsOptions): AsyncIterable<EngineEvent>;
 }
+
+/** EngineStats over a map of operation → requests, which the adapter increments per request. */
+export function countingStats(counts: Record<string, number>): EngineStats {
+  return {
+    get calls() {
+      return { ...counts };
+    },
+    get total() {
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+    reset() {
+      for (const key of Object.keys(counts)) delete counts[key];
+    },
+  };
+}

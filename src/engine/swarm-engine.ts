@@ -6,7 +6,7 @@ import http from "node:http";
 import https from "node:https";
 import type Docker from "dockerode";
 import { resolveEndpoint, type EndpointFiles, type EngineEndpoint, type Env } from "./connection.js";
-import type { EngineStats } from "./engine.js";
+import { countingStats, type EngineStats } from "./engine.js";
 import { EngineError, translateEngineError } from "./errors.js";
 
 // ---- API shapes (the fields moor sets or reads) ------------------------------------------
@@ -255,18 +255,7 @@ export class DockerSwarmEngine implements SwarmEngine {
   private modem: Promise<Docker> | undefined;
 
   constructor(private readonly target: EngineEndpoint) {
-    const counts = this.counts;
-    this.stats = {
-      get calls() {
-        return { ...counts };
-      },
-      get total() {
-        return Object.values(counts).reduce((a, b) => a + b, 0);
-      },
-      reset() {
-        for (const key of Object.keys(counts)) delete counts[key];
-      },
-    };
+    this.stats = countingStats(this.counts);
   }
 
   // ---- transport --------------------------------------------------------------------------
