@@ -17,7 +17,8 @@ import { ExitCode, UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
 import { dependenciesPlan, dependencyWaits, untouchedDependencies } from "../oneoff-plan.js";
 import { closeProgress, progressSink } from "../progress.js";
-import { connectEngine, loadOrThrow, observe, parallelism, type LoadedProject } from "../project-context.js";
+import { executeContextFor, executeImagesFirst } from "../run-plan.js";
+import { connectEngine, loadOrThrow, observe, type LoadedProject } from "../project-context.js";
 import { checkRunFlags, oneOffService, SLUG_LABEL, type OneOffConfig, type RunFlags } from "../run-options.js";
 import { proxySignals, runSession } from "../terminal-session.js";
 import { MOOR_VERSION } from "../version.js";
@@ -160,28 +161,8 @@ async function startDependencies(engine: Engine, { project, result }: LoadedProj
   if (!opts.noDeps) {
     for (const container of untouchedDependencies(project, observed, first, service)) sink({ type: "resource", kind: "container", name: container, status: "Running", done: true });
   }
-  const ctx = {
-    project,
-    observed,
-    configFiles: result.configFiles,
-    workingDir: result.workingDir,
-    environment: result.environment,
-    environmentFiles: result.envFiles,
-    version: MOOR_VERSION,
-    parallel: parallelism(global),
-    onEvent: sink,
-  };
-  // As for `up`: builds and pulls change image ids the plan could not know, so they run first and
-  // the containers are planned again against the new images.
-  const imageKinds = new Set(["build-image", "pull-image"]);
-  if (first.actions.some((a) => imageKinds.has(a.kind))) {
-    await executePlan({ ...first, actions: first.actions.filter((a) => imageKinds.has(a.kind)).map((a) => ({ ...a, deps: [] })) }, engine, ctx);
-    const again = await observe(engine, project.name);
-    const second = dependenciesPlan(plan(project, again, { ...planOptions, build: false, pull: "never" }), service);
-    await executePlan({ ...second, warnings: [] }, engine, { ...ctx, observed: again });
-  } else {
-    await executePlan(first, engine, ctx);
-  }
+  const ctx = executeContextFor(global, result, project, observed, sink);
+  await executeImagesFirst(first, engine, ctx, (again) => ({ ...dependenciesPlan(plan(project, again, { ...planOptions, build: false, pull: "never" }), service), warnings: [] }));
   if (!opts.noDeps) await executePlan(dependencyWaits(project, service), engine, ctx);
 }
 

@@ -1,14 +1,13 @@
 // `moor up`: observe once, plan, (ask before losing data), execute; then follow logs when attached.
 import { destructiveActions, plan, planToString, type PlanOptions } from "../../reconcile/plan.js";
-import { executePlan } from "../../reconcile/execute.js";
-import { MOOR_VERSION } from "../version.js";
 import { confirm } from "../confirm.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
 import { closeProgress, progressSink } from "../progress.js";
-import { connectEngine, loadOrThrow, observe, parallelism } from "../project-context.js";
+import { connectEngine, loadOrThrow, observe } from "../project-context.js";
 import { attachAndFollow } from "../attach.js";
 import { waitForProject } from "../wait-project.js";
+import { executeContextFor, executeImagesFirst } from "../run-plan.js";
 import type { Project } from "../../compose/types.js";
 import { serviceReferences } from "../../graph/project-graph.js";
 import type { ObservedState } from "../../reconcile/observed-state.js";
@@ -107,32 +106,9 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
-  const execCtx = {
-    project,
-    observed,
-    configFiles: result.configFiles,
-    workingDir: result.workingDir,
-    environment: result.environment,
-    environmentFiles: result.envFiles,
-    version: MOOR_VERSION,
-    parallel: parallelism(global),
-    onEvent: sink,
-    signal: abort.signal,
-  };
+  const execCtx = executeContextFor(global, result, project, observed, sink, abort.signal);
   try {
-    // Builds and pulls change image ids the plan could not know: run them first, then plan the
-    // containers again against the new images (stale containers are recreated in that plan).
-    const imageKinds = new Set(["build-image", "pull-image"]);
-    if (thePlan.actions.some((a) => imageKinds.has(a.kind))) {
-      const images = { ...thePlan, actions: thePlan.actions.filter((a) => imageKinds.has(a.kind)).map((a) => ({ ...a, deps: [] })) };
-      await executePlan(images, engine, execCtx);
-      if (abort.signal.aborted) throw new ExitCode(130);
-      const again = await observe(engine, project.name);
-      const second = plan(project, again, { ...planOptions, build: false, pull: "never" });
-      await executePlan(second, engine, { ...execCtx, observed: again });
-    } else {
-      await executePlan(thePlan, engine, execCtx);
-    }
+    await executeImagesFirst(thePlan, engine, execCtx, (again) => plan(project, again, { ...planOptions, build: false, pull: "never" }));
   } catch (err) {
     // The live view's final frame first, then the error under it.
     await closeProgress(sink, false);

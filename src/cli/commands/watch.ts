@@ -14,7 +14,6 @@ import { parseIgnoreFile } from "../../engine/build-context.js";
 import { NotFoundError } from "../../engine/errors.js";
 import { LABELS, type ContainerSummary, type EngineEvent } from "../../engine/types.js";
 import type { EventSink, MoorEvent } from "../../reconcile/events.js";
-import { executePlan } from "../../reconcile/execute.js";
 import { destructiveActions, plan, type PlanOptions } from "../../reconcile/plan.js";
 import { describeAction } from "../../reconcile/plan-text.js";
 import { serviceImage } from "../../reconcile/container-spec.js";
@@ -29,8 +28,8 @@ import { ExitCode, printDiagnostics, UserError } from "../errors.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
 import { closeProgress, progressSink, resolveProgress } from "../progress.js";
 import { plainRenderer } from "../../ui/plain.js";
-import { connectEngine, loadOrThrow, observe, parallelism, stderrColor, type LoadedProject } from "../project-context.js";
-import { MOOR_VERSION } from "../version.js";
+import { connectEngine, loadOrThrow, observe, stderrColor, type LoadedProject } from "../project-context.js";
+import { executeContextFor, executeImagesFirst } from "../run-plan.js";
 import { upCommand, type UpOptions } from "./up.js";
 
 export interface WatchOptions {
@@ -351,27 +350,8 @@ class WatchSession {
       say(`  ${describeAction(a)}: ${a.cause}`);
       for (const change of a.changes ?? []) say(`      ${change}`);
     }
-    const ctx = {
-      project,
-      observed,
-      configFiles: this.result.configFiles,
-      workingDir: this.result.workingDir,
-      environment: this.result.environment,
-      environmentFiles: this.result.envFiles,
-      version: MOOR_VERSION,
-      parallel: parallelism(this.global),
-      onEvent: this.sink,
-    };
-    const imageKinds = new Set(["build-image", "pull-image"]);
-    let last = first;
-    if (first.actions.some((a) => imageKinds.has(a.kind))) {
-      await executePlan({ ...first, actions: first.actions.filter((a) => imageKinds.has(a.kind)).map((a) => ({ ...a, deps: [] })) }, this.engine, ctx);
-      const again = await observe(this.engine, project.name);
-      last = plan(project, again, { ...options, build: false, pull: "never" });
-      await executePlan(last, this.engine, { ...ctx, observed: again });
-    } else {
-      await executePlan(first, this.engine, ctx);
-    }
+    const ctx = executeContextFor(this.global, this.result, project, observed, this.sink);
+    const last = await executeImagesFirst(first, this.engine, ctx, (again) => plan(project, again, { ...options, build: false, pull: "never" }));
     for (const a of last.actions) if (a.kind === "create-container") recreated.add(a.service);
     this.containerCache.clear();
     return recreated;
