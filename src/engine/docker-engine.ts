@@ -636,6 +636,22 @@ export class DockerEngine implements Engine {
     return ((await this.request("containers.stats", { method: "GET", path: `/containers/${enc(id)}/stats`, query: { stream: false } })) ?? {}) as Record<string, unknown>;
   }
 
+  async commitContainer(id: string, opts: { repo?: string; tag?: string; comment?: string; author?: string; pause?: boolean; changes?: string[] }): Promise<string> {
+    const raw = (await this.request("containers.commit", {
+      method: "POST",
+      path: "/commit",
+      // The engine joins repeated `changes` with newlines and parses them as one Dockerfile: the same.
+      query: { container: id, repo: opts.repo, tag: opts.tag, comment: opts.comment, author: opts.author, pause: opts.pause ?? true, changes: opts.changes?.length ? opts.changes.join("\n") : undefined },
+      body: {},
+    })) as { Id?: string } | undefined;
+    if (!raw?.Id) throw new EngineError(`committing ${id}: the engine returned no image id`, { operation: "containers.commit" });
+    return raw.Id;
+  }
+
+  async exportContainer(id: string): Promise<Readable> {
+    return this.requestStream("containers.export", { method: "GET", path: `/containers/${enc(id)}/export` });
+  }
+
   async tagImage(ref: string, repo: string, tag: string): Promise<void> {
     await this.request("images.tag", { method: "POST", path: `/images/${imagePath(ref)}/tag`, query: { repo, tag } });
   }

@@ -308,6 +308,11 @@ export interface Engine {
   /** One sample of the container's resource use (the API's stats JSON, `stream=false`). */
   containerStats(id: string): Promise<Record<string, unknown>>;
 
+  /** `docker commit`: a new image from the container's filesystem and config; resolves with its id. */
+  commitContainer(id: string, opts: { repo?: string; tag?: string; comment?: string; author?: string; pause?: boolean; changes?: string[] }): Promise<string>;
+  /** `docker export`: the container's filesystem as a tar stream. */
+  exportContainer(id: string): Promise<Readable>;
+
   /** Adds `repo:tag` to an existing image. */
   tagImage(ref: string, repo: string, tag: string): Promise<void>;
   /** Rejects with ImagePullError (verb "push"; reason "unreachable" when no registry answers). */

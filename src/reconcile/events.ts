@@ -15,7 +15,7 @@ export type ResourceStatus =
   | "Restarting" | "Restarted"
   | "Building" | "Built"
   | "Pulling" | "Pulled"
-  | "Pushing" | "Pushed" | "Skipped" | "Copying" | "Copied"
+  | "Pushing" | "Pushed" | "Skipped" | "Copying" | "Copied" | "Committing" | "Committed" | "Exporting" | "Exported"
   | "Killing" | "Killed"
   | "Pausing" | "Paused" | "Unpausing" | "Unpaused"
   | "Updating" | "Updated"

@@ -80,4 +80,31 @@ export const registerImagesCommands: RegisterCommands = (program, global) => {
       const { volumesCommand } = await import("../commands/volumes.js");
       await volumesCommand(global(), services, opts);
     });
+
+  program
+    .command("commit")
+    .description("create a new image from a service container's changes")
+    .argument("<service>")
+    .argument("[repository]", "REPOSITORY[:TAG] of the new image")
+    .option("-a, --author <author>", 'author (e.g. "John Hannibal Smith <hannibal@a-team.com>")')
+    .option("-c, --change <instruction>", "apply a Dockerfile instruction to the created image (repeatable)", collect)
+    .option("-m, --message <message>", "commit message")
+    .option("-p, --pause", "pause the container during commit (default)", true)
+    .option("--no-pause", "do not pause the container during commit")
+    .option("--index <n>", "index of the container if the service has multiple replicas")
+    .action(async (service: string, repository: string | undefined, opts) => {
+      const { commitCommand } = await import("../commands/commit.js");
+      await commitCommand(global(), service, repository, opts);
+    });
+
+  program
+    .command("export")
+    .description("export a service container's filesystem as a tar archive")
+    .argument("<service>")
+    .option("-o, --output <file>", "write to a file, instead of standard output")
+    .option("--index <n>", "index of the container if the service has multiple replicas")
+    .action(async (service: string, opts) => {
+      const { exportCommand } = await import("../commands/export.js");
+      await exportCommand(global(), service, opts);
+    });
 };
