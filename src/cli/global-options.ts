@@ -14,6 +14,7 @@ export interface GlobalOptions {
   ansi?: string;
   dryRun?: boolean;
   compatibility?: boolean;
+  allResources?: boolean;
 }
 
 /** Turns the command line and the process environment into the loader's options. */

@@ -26,6 +26,7 @@ export function buildProgram(): Command {
     .addOption(new Option("--progress <type>", "progress output").choices(["auto", "tty", "plain", "json", "quiet"]))
     .addOption(new Option("--ansi <when>", "control characters").choices(["never", "always", "auto"]))
     .option("--dry-run", "show what would change, change nothing")
+    .option("--all-resources", "include all resources, even those not used by services (config)")
     .option("--compatibility", "run in backward compatibility mode")
     .enablePositionalOptions()
     .showHelpAfterError("(run `moor --help` for usage)")
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
     .option("--services", "print the service names, one per line")
     .option("--volumes", "print the volume names, one per line")
     .option("--networks", "print the network names, one per line")
+    .option("--models", "print the model names, one per line")
     .option("--images", "print the image names, one per line")
     .option("--profiles", "print the profile names, one per line")
     .option("--variables", "print the model variables and their defaults")
@@ -93,6 +95,7 @@ export function buildProgram(): Command {
       .option("--no-log-prefix", "don't print prefix in logs")
       .option("-y, --yes", "assume yes: go ahead with a plan that would lose data")
       .option("--quiet-pull", "pull without printing progress information")
+      .option("--quiet-build", "suppress the build output")
       .option("--dry-run", "show the plan, change nothing");
 
   upFlags(program.command("up").description("create and start containers").argument("[services...]"))
@@ -204,6 +207,7 @@ const GLOBAL_FLAGS: [string, string, boolean][] = [
   ["--progress <type>", "progress output: auto, tty, plain, json, quiet", false],
   ["--ansi <when>", "control characters: never, always, auto", false],
   ["--dry-run", "show what would change, change nothing", false],
+  ["--all-resources", "include all resources, even those not used by services", false],
 ];
 
 /** Adds the global flags a command does not define itself, hidden from its help. */
@@ -222,7 +226,7 @@ export function mergeGlobal(before: GlobalOptions, after: GlobalOptions): Global
   for (const key of ["file", "envFile", "profile"] as const) {
     if (after[key]) out[key] = [...(before[key] ?? []), ...after[key]!];
   }
-  for (const key of ["projectName", "projectDirectory", "parallel", "progress", "ansi", "dryRun"] as const) {
+  for (const key of ["projectName", "projectDirectory", "parallel", "progress", "ansi", "dryRun", "allResources"] as const) {
     if (after[key] !== undefined) (out as Record<string, unknown>)[key] = after[key];
   }
   return out;

@@ -59,13 +59,15 @@ export type ProgressSink = EventSink & { close?: (ok?: boolean) => Promise<void>
 export function progressSink(global: GlobalOptions): ProgressSink {
   const mode = resolveProgress(global);
   if (mode === "quiet") return () => {};
+  // COMPOSE_STATUS_STDOUT: compose then writes its progress lines on standard output.
+  const out = /^(1|true)$/i.test(process.env.COMPOSE_STATUS_STDOUT ?? "") ? process.stdout : process.stderr;
   if (mode === "json") {
     // The summary line comes on close; a command that never closes gets it when the process ends.
-    const json = jsonRenderer(process.stderr);
+    const json = jsonRenderer(out);
     process.once("beforeExit", () => void json.close());
     return json;
   }
-  if (mode === "plain") return plainRenderer(process.stderr);
+  if (mode === "plain") return plainRenderer(out);
   const sink: ClosableSink = inkProgressSink({
     stderr: process.stderr,
     stdout: process.stdout,

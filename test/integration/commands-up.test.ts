@@ -253,6 +253,30 @@ services:
     expect([...(await containers(name)).keys()]).toEqual([`${name}-keep-1`]);
   });
 
+  it("--quiet-build drops the build's output and keeps its Built line", async () => {
+    const { name, dir } = projectDir("quietbuild", `
+services:
+  app:
+    build:
+      context: .
+      dockerfile_inline: |
+        FROM ${BOX}
+        RUN echo visible-build-step
+    image: \${PROJECT_IMAGE}
+    command: ${SERVE("app")}
+`);
+    const env = { PROJECT_IMAGE: `${name}-app:latest` };
+    try {
+      const loud = await moorOk(dir, name, ["--progress", "plain", "up", "-d", "--build"], env);
+      expect(loud.all).toContain("visible-build-step");
+      const quiet = await moorOk(dir, name, ["--progress", "plain", "up", "-d", "--build", "--quiet-build"], env);
+      expect(quiet.all).not.toContain("visible-build-step");
+      expect(quiet.stderr).toContain("Built");
+    } finally {
+      await docker(["image", "rm", "-f", env.PROJECT_IMAGE]).catch(() => undefined);
+    }
+  });
+
   it("warns about orphans in compose's words", async () => {
     const { name, dir, write } = projectDir("orphanwords", `
 services:
@@ -274,6 +298,10 @@ services:
     expect(warned.stderr).toContain(
       `Found orphan containers ([${name}-old-1]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`,
     );
+    // COMPOSE_IGNORE_ORPHANS silences it; COMPOSE_STATUS_STDOUT moves the progress lines to stdout.
+    const quiet = await moorOk(dir, name, ["--progress", "plain", "up", "-d"], { COMPOSE_IGNORE_ORPHANS: "true", COMPOSE_STATUS_STDOUT: "1" });
+    expect(quiet.stderr).not.toContain("Found orphan containers");
+    expect(quiet.stdout).toContain(`Container ${name}-keep-1  Running`);
   });
 
   it("-V gives a recreated container new anonymous volumes; without it they are kept", async () => {

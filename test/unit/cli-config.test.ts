@@ -88,6 +88,16 @@ describe("moor config output", () => {
     expect(r.code).toBe(0);
   });
 
+  test("--models: the models services use, by name", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "moor-models-"));
+    fs.writeFileSync(path.join(dir, "compose.yaml"), "services:\n  a:\n    image: x\n    models: [llm, emb]\nmodels:\n  llm:\n    model: ai/smollm2\n  emb:\n    model: ai/embed\n  unused:\n    model: ai/other\n");
+    const r = await moor(["config", "--models"], { cwd: dir });
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, "emb\nllm\n", ""]);
+    const all = await moor(["--all-resources", "config", "--models"], { cwd: dir });
+    expect([all.code, all.stdout]).toEqual([0, "emb\nllm\nunused\n"]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test("--variables: compose's table (tabwriter: 20 wide, 3 of padding), not interpolated, $$ not a variable", async () => {
     const r = await moor(["config", "--variables"], { env: { PG: "" } });
     expect(r.code).toBe(0);

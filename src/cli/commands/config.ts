@@ -10,6 +10,7 @@ import { loadOptionsFrom, readStdin, type GlobalOptions } from "../global-option
 
 export interface ConfigOptions {
   services?: boolean;
+  models?: boolean;
   volumes?: boolean;
   networks?: boolean;
   images?: boolean;
@@ -51,7 +52,9 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
       ? "volumes"
       : opts.networks
         ? "networks"
-        : opts.hash !== undefined
+        : opts.models
+          ? "models"
+          : opts.hash !== undefined
           ? "hash"
           : opts.profiles
             ? "profiles"
@@ -104,11 +107,12 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
     // secrets, configs and models no kept service uses (its default without --all-resources).
     // (--services, --volumes, --networks and --hash list the whole project whatever is named.)
     const selected = mode === "config" || mode === "images" ? selectServices(result.project!, serviceNames) : result.project!;
-    const project = withoutUnusedResources(selected);
+    const project = global.allResources ? selected : withoutUnusedResources(selected);
     // --services: dependencies before the services that need them, as compose walks them.
     if (mode === "services") out = lines(configServices(project));
     else if (mode === "volumes") out = lines(configVolumes(project));
     else if (mode === "networks") out = lines(configNetworks(project));
+    else if (mode === "models") out = lines(Object.keys(project.models ?? {}).sort(byteOrder));
     else if (mode === "profiles") out = lines([...new Set(Object.values(result.project!.services).flatMap((s) => s.profiles ?? []))].sort(byteOrder));
     else if (mode === "images") out = lines(configImages(project));
     else if (mode === "hash" && opts.hash !== undefined) {

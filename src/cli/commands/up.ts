@@ -3,7 +3,7 @@ import { destructiveActions, plan, planToString, type PlanOptions } from "../../
 import { confirm } from "../confirm.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
-import { closeProgress, progressSink } from "../progress.js";
+import { closeProgress, progressSink, type ProgressSink } from "../progress.js";
 import { connectEngine, loadOrThrow, observe } from "../project-context.js";
 import { attachAndFollow } from "../attach.js";
 import { waitForProject } from "../wait-project.js";
@@ -16,6 +16,7 @@ import type { EventSink } from "../../reconcile/events.js";
 
 export interface UpOptions {
   detach?: boolean;
+  quietBuild?: boolean;
   build?: boolean;
   noBuild?: boolean;
   pull?: string;
@@ -88,8 +89,10 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
   const observed = await observe(engine, project.name);
   planOptions.environment = result.environment;
   const thePlan = plan(project, observed, planOptions);
-  const sink = progressSink(global);
-  for (const w of thePlan.warnings) sink({ type: "warning", message: w });
+  const sink = quietSink(progressSink(global), thePlan, opts.quietBuild === true);
+  // COMPOSE_IGNORE_ORPHANS: compose does not warn about orphan containers then.
+  const ignoreOrphans = /^(1|true)$/i.test(process.env.COMPOSE_IGNORE_ORPHANS ?? "");
+  for (const w of thePlan.warnings) if (!(ignoreOrphans && w.startsWith("Found orphan containers"))) sink({ type: "warning", message: w });
 
   if (global.dryRun || opts.dryRun) {
     process.stdout.write(planToString(thePlan));
@@ -164,4 +167,16 @@ function reportUnchanged(project: Project, observed: ObservedState, thePlan: Pla
     if (!chosen.has(service) || !project.services[service]) continue;
     for (const c of containers) if (c.state === "running" && !touched.has(c.id)) sink({ type: "resource", kind: "container", name: c.name, status: "Running", done: true });
   }
+}
+
+/** --quiet-build: the progress of the plan's builds is dropped; their Building/Built lines stay. */
+function quietSink(base: ProgressSink, thePlan: Plan, quietBuild: boolean): ProgressSink {
+  if (!quietBuild) return base;
+  const built = new Set(thePlan.actions.flatMap((a) => (a.kind === "build-image" ? [a.image] : [])));
+  const sink: ProgressSink = (event) => {
+    if (event.type === "progress" && event.kind === "image" && built.has(event.name)) return;
+    base(event);
+  };
+  if (base.close) sink.close = base.close;
+  return sink;
 }
