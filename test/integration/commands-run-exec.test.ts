@@ -413,6 +413,8 @@ services:
 const PODMAN_SOCK = process.env.MOOR_PODMAN_SOCK ?? "/run/moor-podman.sock";
 const podmanUp = (await execa("curl", ["-fsS", "--max-time", "3", "--unix-socket", PODMAN_SOCK, "http://podman/_ping"], { reject: false })).exitCode === 0;
 
+// .ci/run starts Podman's service: in CI its absence is a failure, not a skip.
+if (!podmanUp && process.env.CI === "true") throw new Error(`CI=true and no Podman service answers at ${PODMAN_SOCK}: scripts/podman-up.sh should have started it`);
 describe.skipIf(!podmanUp)("moor run on Podman", () => {
   const project = uniqueProject("run-podman");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "moor-run-podman-"));

@@ -15,6 +15,8 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-ui-test-"));
 const projects: string[] = [];
 const sockets: string[] = [];
 const hasTmux = (await execa("tmux", ["-V"], { reject: false }).catch(() => ({ exitCode: 1 }))).exitCode === 0;
+// .ci/run installs tmux: in CI its absence is a failure, not a skip.
+if (!hasTmux && process.env.CI === "true") throw new Error("CI=true and tmux is missing: .ci/run should have installed it");
 
 function project(services: string[]): { name: string; dir: string } {
   const name = uniqueProject("ui");
