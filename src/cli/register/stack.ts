@@ -1,19 +1,8 @@
 // The deploy and stack commands (Docker Swarm). Each action imports its implementation only when it runs.
 import { Command, Option } from "commander";
+import type { DeployOptions } from "../commands/deploy.js";
 import type { GlobalOptions } from "../global-options.js";
 import { collect, type RegisterCommands } from "./shared.js";
-
-interface DeployFlags {
-  prune?: boolean;
-  detach?: boolean;
-  dryRun?: boolean;
-  resolveImage?: string;
-  withRegistryAuth?: boolean;
-  build?: boolean;
-  push?: boolean;
-  quiet?: boolean;
-  waitTimeout?: string;
-}
 
 const deployFlags = (cmd: Command): Command =>
   cmd
@@ -29,7 +18,7 @@ const deployFlags = (cmd: Command): Command =>
     .option("--wait-timeout <seconds>", "give up waiting for convergence after this many seconds");
 
 export const registerStackCommands: RegisterCommands = (program, global) => {
-  const deploy = async (services: string[], opts: DeployFlags) => {
+  const deploy = async (services: string[], opts: DeployOptions) => {
     const { deployCommand } = await import("../commands/deploy.js");
     await deployCommand(global(), services, opts);
   };
