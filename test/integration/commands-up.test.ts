@@ -253,7 +253,7 @@ services:
     expect([...(await containers(name)).keys()]).toEqual([`${name}-keep-1`]);
   });
 
-  it("--quiet-build drops the build's output and keeps its Built line", async () => {
+  it("--quiet-build drops the build's output (which the json and terminal views show) and keeps its Built line", async () => {
     const { name, dir } = projectDir("quietbuild", `
 services:
   app:
@@ -267,11 +267,14 @@ services:
 `);
     const env = { PROJECT_IMAGE: `${name}-app:latest` };
     try {
-      const loud = await moorOk(dir, name, ["--progress", "plain", "up", "-d", "--build"], env);
+      const loud = await moorOk(dir, name, ["--progress", "json", "up", "-d", "--build"], env);
       expect(loud.all).toContain("visible-build-step");
-      const quiet = await moorOk(dir, name, ["--progress", "plain", "up", "-d", "--build", "--quiet-build"], env);
+      const quiet = await moorOk(dir, name, ["--progress", "json", "up", "-d", "--build", "--quiet-build"], env);
       expect(quiet.all).not.toContain("visible-build-step");
       expect(quiet.stderr).toContain("Built");
+      // run --build --quiet-build: the same for a one-off.
+      const oneOff = await moorOk(dir, name, ["--progress", "json", "run", "--rm", "--build", "--quiet-build", "-T", "app", "true"], env);
+      expect(oneOff.all).not.toContain("visible-build-step");
     } finally {
       await docker(["image", "rm", "-f", env.PROJECT_IMAGE]).catch(() => undefined);
     }

@@ -18,6 +18,7 @@ import type { GlobalOptions } from "../global-options.js";
 import { dependenciesPlan, dependencyWaits, untouchedDependencies } from "../oneoff-plan.js";
 import { closeProgress, progressSink } from "../progress.js";
 import { executeContextFor, executeImagesFirst } from "../run-plan.js";
+import { quietSink } from "./up.js";
 import { connectEngine, loadOrThrow, observe, type LoadedProject } from "../project-context.js";
 import { checkRunFlags, oneOffService, SLUG_LABEL, type OneOffConfig, type RunFlags } from "../run-options.js";
 import { proxySignals, runSession } from "../terminal-session.js";
@@ -25,6 +26,7 @@ import { MOOR_VERSION } from "../version.js";
 
 export interface RunOptions {
   detach?: boolean;
+  quietBuild?: boolean;
   rm?: boolean;
   name?: string;
   env?: string[];
@@ -140,7 +142,7 @@ export async function runCommand(global: GlobalOptions, service: string, command
 }
 
 /** Networks, volumes, images and the dependencies' containers, as `up SERVICE` makes them; then SERVICE's depends_on waits. */
-async function startDependencies(engine: Engine, { project, result }: LoadedProject, service: string, opts: RunOptions, global: GlobalOptions, sink: EventSink): Promise<void> {
+async function startDependencies(engine: Engine, { project, result }: LoadedProject, service: string, opts: RunOptions, global: GlobalOptions, progress: EventSink): Promise<void> {
   const planOptions: PlanOptions = {
     services: [service],
     noDeps: opts.noDeps,
@@ -151,6 +153,7 @@ async function startDependencies(engine: Engine, { project, result }: LoadedProj
   };
   const observed = await observe(engine, project.name);
   const first = dependenciesPlan(plan(project, observed, planOptions), service);
+  const sink = quietSink(progress, first, opts.quietBuild === true);
   const ignoreOrphans = /^(1|true)$/i.test(process.env.COMPOSE_IGNORE_ORPHANS ?? "");
   for (const w of first.warnings) if (!(ignoreOrphans && w.startsWith("Found orphan containers"))) sink({ type: "warning", message: w });
   const destructive = destructiveActions(first);

@@ -170,7 +170,7 @@ function reportUnchanged(project: Project, observed: ObservedState, thePlan: Pla
 }
 
 /** --quiet-build: the progress of the plan's builds is dropped; their Building/Built lines stay. */
-function quietSink(base: ProgressSink, thePlan: Plan, quietBuild: boolean): ProgressSink {
+export function quietSink(base: ProgressSink, thePlan: Plan, quietBuild: boolean): ProgressSink {
   if (!quietBuild) return base;
   const built = new Set(thePlan.actions.flatMap((a) => (a.kind === "build-image" ? [a.image] : [])));
   const sink: ProgressSink = (event) => {
