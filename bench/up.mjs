@@ -12,31 +12,11 @@ import console from "node:console";
 import fs from "node:fs";
 import path from "node:path";
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { floorClient, floorUp } from "./lib/engine-floor.mjs";
-import { BASE_ENV, clean, DC_ENV, envFor, countCalls, DC, moorPaths, projectName, run, running, toolArgv, versions, withCleanup, writeBusyboxProject } from "./lib/engine-bench.mjs";
+import { BASE_ENV, clean, DC_ENV, envFor, countCalls, DC, projectName, run, running, toolArgv, withCleanup, writeBusyboxProject, engineBenchOptions } from "./lib/engine-bench.mjs";
 import { BENCH_DIR, benchAndPrint, fmtMs, machineInfo, stats, writeResult } from "./lib/harness.mjs";
 
-const { values: args } = parseArgs({
-  options: {
-    runs: { type: "string", default: "3" },
-    warmup: { type: "string", default: "0" },
-    "sweep-runs": { type: "string", default: "2" },
-    only: { type: "string" },
-    "floor-concurrency": { type: "string" },
-    "moor-root": { type: "string" },
-    tag: { type: "string" },
-  },
-});
-const runs = Number(args.runs);
-const warmup = Number(args.warmup);
-const sweepRuns = Number(args["sweep-runs"]);
-const only = args.only ? new Set(args.only.split(",")) : undefined;
-const want = (/** @type {string} */ g) => !only || only.has(g);
-const out = (/** @type {string} */ name) => (args.tag ? `${name}.${args.tag}` : name);
-const moor = moorPaths(args["moor-root"]);
-const meta = { versions: { ...versions(moor.bin), moorRoot: path.relative(process.cwd(), moor.root) || ".", moorBuild: moor.build } };
-const CONCURRENCIES = [1, 4, 8, 16, 32];
+const { args, runs, warmup, sweepRuns, want, out, moor, meta, CONCURRENCIES } = engineBenchOptions();
 
 /**
  * The best floor concurrency: from this run's sweep, else the last stored sweep, else 16.

@@ -9,6 +9,7 @@ import console from "node:console";
 import fs from "node:fs";
 import path from "node:path";
 import process from "node:process";
+import { parseArgs } from "node:util";
 import { byCategory, startApiProxy } from "./api-proxy.mjs";
 import { floorClient, pool, removeProject } from "./engine-floor.mjs";
 import { TMP_DIR } from "./gen-compose.mjs";
@@ -244,5 +245,36 @@ export function versions(/** @type {string} */ moorBin) {
     "docker-compose": toolVersion([DC, "version", "--short"]),
     moor: toolVersion([process.execPath, moorBin, "--version"]),
     engine: toolVersion(["docker", "version", "--format", "{{.Server.Version}} (API {{.Server.APIVersion}})"]),
+  };
+}
+
+/**
+ * The command line both engine benchmarks (up.mjs, down.mjs) take, and what follows from it.
+ * `--only a,b` picks groups, `--tag t` suffixes result names, `--moor-root` a snapshot build.
+ */
+export function engineBenchOptions() {
+  const { values: args } = parseArgs({
+    options: {
+      runs: { type: "string", default: "3" },
+      warmup: { type: "string", default: "0" },
+      "sweep-runs": { type: "string", default: "2" },
+      only: { type: "string" },
+      "floor-concurrency": { type: "string" },
+      "moor-root": { type: "string" },
+      tag: { type: "string" },
+    },
+  });
+  const only = args.only ? new Set(args.only.split(",")) : undefined;
+  const moor = moorPaths(args["moor-root"]);
+  return {
+    args,
+    runs: Number(args.runs),
+    warmup: Number(args.warmup),
+    sweepRuns: Number(args["sweep-runs"]),
+    want: (/** @type {string} */ group) => !only || only.has(group),
+    out: (/** @type {string} */ name) => (args.tag ? `${name}.${args.tag}` : name),
+    moor,
+    meta: { versions: { ...versions(moor.bin), moorRoot: path.relative(process.cwd(), moor.root) || ".", moorBuild: moor.build } },
+    CONCURRENCIES: [1, 4, 8, 16, 32],
   };
 }
