@@ -239,20 +239,9 @@ class Parser {
   }
 
   private blockNodeAt(indent: number, sameLineOnly: boolean): FNode {
-    let anchor: string | undefined;
-    let tag: string | undefined;
     const first = this.cur;
-    while (this.cur.k === K.Anchor || this.cur.k === K.Tag) {
-      if (this.cur.ls !== first.ls) bail(); // props of a key below
-      if (this.cur.k === K.Anchor) {
-        if (anchor !== undefined) bail();
-        anchor = this.cur.src;
-      } else {
-        if (tag !== undefined) bail();
-        tag = this.cur.src;
-      }
-      this.i++;
-    }
+    // Props on another line than the first belong to a key below: not this node's.
+    const { anchor, tag } = this.props(true);
     const t = this.cur;
     const hasProps = t !== first;
     if (hasProps) {
@@ -485,10 +474,13 @@ class Parser {
     return isMap ? { t: "map", off: open.off, pairs } : { t: "seq", off: open.off, items };
   }
 
-  private flowNode(indent: number): FNode {
+  /** A node's anchor and tag, at most one of each (else the full parser decides); `sameLine`: both on the first one's line. */
+  private props(sameLine: boolean): { anchor: string | undefined; tag: string | undefined } {
     let anchor: string | undefined;
     let tag: string | undefined;
+    const line = this.cur.ls;
     while (this.cur.k === K.Anchor || this.cur.k === K.Tag) {
+      if (sameLine && this.cur.ls !== line) bail();
       if (this.cur.k === K.Anchor) {
         if (anchor !== undefined) bail();
         anchor = this.cur.src;
@@ -498,6 +490,11 @@ class Parser {
       }
       this.i++;
     }
+    return { anchor, tag };
+  }
+
+  private flowNode(indent: number): FNode {
+    const { anchor, tag } = this.props(false);
     const t = this.cur;
     let node: FNode;
     if (t.k === K.LBrace || t.k === K.LBrack) node = this.flow(indent);
