@@ -2,7 +2,7 @@
 // TCP with or without TLS, ssh). Every request goes through `request`, which negotiates the API
 // version on first use, counts the call, and translates failures into errors.ts's classes: the
 // one place where engine errors are interpreted.
-import http, { IncomingMessage } from "node:http";
+import { IncomingMessage } from "node:http";
 import https from "node:https";
 import type { Duplex, Readable } from "node:stream";
 import type Docker from "dockerode";
@@ -20,6 +20,7 @@ import type {
 } from "./api-types.js";
 import { isRemoteContext, packBuildContext } from "./build-context.js";
 import { resolveEndpoint, type EndpointFiles, type EngineEndpoint, type Env } from "./connection.js";
+import { httpJson } from "./http-json.js";
 import type {
   ArchiveStat,
   AttachedStream,
@@ -230,47 +231,10 @@ export class DockerEngine implements Engine {
   /** A JSON request and its JSON answer over node:http, without loading dockerode. */
   private plainJson(apiPrefix: string, operation: string, spec: RequestSpec): Promise<unknown> {
     const t = this.target;
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(spec.query ?? {})) {
-      if (v === undefined) continue;
-      params.set(k, typeof v === "object" ? JSON.stringify(v) : String(v));
-    }
-    const qs = params.toString();
-    const path = `${apiPrefix ? `/${apiPrefix}` : ""}${spec.path}${qs ? `?${qs}` : ""}`;
-    const where = t.kind === "unix" ? { socketPath: t.socketPath } : t.kind === "tcp" ? { host: t.host, port: t.port } : {};
-    return new Promise((resolve, reject) => {
-      const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
-      const headers: Record<string, string | number> = { Accept: "application/json", ...spec.headers };
-      if (body !== undefined) {
-        headers["Content-Type"] = "application/json";
-        headers["Content-Length"] = Buffer.byteLength(body);
-      } else if (spec.method !== "GET" && spec.method !== "HEAD") headers["Content-Length"] = 0;
-      const req = http.request({ ...where, path, method: spec.method, headers, signal: spec.signal }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", (err) => reject(this.translate(err, operation)));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let json: unknown;
-          try {
-            json = text === "" ? undefined : JSON.parse(text);
-          } catch {
-            json = text;
-          }
-          const status = res.statusCode ?? 0;
-          if (STATUS_CODES[status] === true) resolve(json);
-          else {
-            // The shape docker-modem gives, so translateEngineError reads both alike.
-            const err = Object.assign(new Error(`(HTTP code ${status}) ${String(STATUS_CODES[status] ?? "unexpected")}`), {
-              statusCode: status,
-              json: typeof json === "string" ? Buffer.from(json) : json,
-            });
-            reject(this.translate(err, operation));
-          }
-        });
-      });
-      req.on("error", (err) => reject(this.translate(err, operation)));
-      req.end(body);
+    if (t.kind === "ssh") throw new Error("bug: plain JSON requests are for unix and tcp endpoints");
+    const path = `${apiPrefix ? `/${apiPrefix}` : ""}${spec.path}`;
+    return httpJson(t, { method: spec.method, path, query: spec.query, body: spec.body, headers: spec.headers, signal: spec.signal }).catch((err: unknown) => {
+      throw this.translate(err, operation);
     });
   }
 

@@ -2,11 +2,10 @@
 // /networks, /nodes, /info) behind the `SwarmEngine` port. `moor deploy` and `moor stack` use only
 // the port; `DockerSwarmEngine` implements it. Spec types keep the API's own field names, so a
 // translated spec is sent as it is and an observed one compares field by field.
-import http from "node:http";
-import https from "node:https";
 import type Docker from "dockerode";
 import { resolveEndpoint, type EndpointFiles, type EngineEndpoint, type Env } from "./connection.js";
 import { countingStats, type EngineStats } from "./engine.js";
+import { httpJson } from "./http-json.js";
 import { EngineError, translateEngineError } from "./errors.js";
 
 // ---- API shapes (the fields moor sets or reads) ------------------------------------------
@@ -281,45 +280,8 @@ export class DockerSwarmEngine implements SwarmEngine {
     this.counts[operation] = (this.counts[operation] ?? 0) + 1;
     const t = this.target;
     if (t.kind === "ssh") return this.sendModem(operation, spec, prefix);
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) params.set(k, String(v));
-    const qs = params.toString();
-    const path = `${prefix}${spec.path}${qs ? `?${qs}` : ""}`;
-    const body = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
-    const headers: Record<string, string> = { Accept: "application/json", ...(spec.headers ?? {}) };
-    if (body) {
-      headers["Content-Type"] = "application/json";
-      headers["Content-Length"] = String(body.length);
-    }
-    const where =
-      t.kind === "unix"
-        ? { socketPath: t.socketPath }
-        : { host: t.host, port: t.port, ...(t.tls ? { agent: new https.Agent({ ca: t.tls.ca, cert: t.tls.cert, key: t.tls.key, rejectUnauthorized: t.tls.verify }) } : {}) };
-    const lib = t.kind === "tcp" && t.tls ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = lib.request({ ...where, path, method: spec.method, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", (err) => reject(translateEngineError(err, operation, t.url)));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let json: unknown;
-          try {
-            json = text === "" ? undefined : JSON.parse(text);
-          } catch {
-            json = text;
-          }
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(json);
-          else {
-            const err = Object.assign(new Error(`(HTTP code ${status})`), { statusCode: status, json: typeof json === "string" ? Buffer.from(json) : json });
-            reject(translateEngineError(err, operation, t.url));
-          }
-        });
-      });
-      req.on("error", (err) => reject(translateEngineError(err, operation, t.url)));
-      if (body) req.write(body);
-      req.end();
+    return httpJson(t, { method: spec.method, path: `${prefix}${spec.path}`, query: spec.query, body: spec.body, headers: spec.headers }).catch((err: unknown) => {
+      throw translateEngineError(err, operation, t.url);
     });
   }
 
