@@ -261,5 +261,3 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-const exitCode = await run(process.argv);
-process.exitCode = exitCode;
