@@ -85,6 +85,17 @@ function isFlowIndicator(c: number): boolean {
 }
 
 const ANCHOR_RE = /^[A-Za-z0-9_.-]+$/;
+// Sticky scans: a regular expression runs at full speed from the first call, where a loop over
+// characters is interpreted until V8 optimises it, and most of a file's characters are plain
+// scalars and indentation.
+const SPACES = / +/y;
+/**
+ * A plain scalar runs to the end of the line, to ` #`, or to a `:` followed by white space or the
+ * end (and in a flow collection to a flow indicator, or a `:` before one); trailing spaces are
+ * trimmed after the match.
+ */
+const PLAIN_IN_BLOCK = /(?:[^\n: ]|:(?=[^ \n])| +(?=[^ #\n]))*/y;
+const PLAIN_IN_FLOW = /(?:[^\n: ,[\]{}]|:(?=[^ \n,[\]{}])| +(?=[^ #\n,[\]{}]))*/y;
 const BLOCK_HEADER_RE = /^[|>](?:[-+]?[1-9]?|[1-9][-+])$/;
 
 /**
@@ -141,7 +152,7 @@ class Tokens {
     const text = this.text;
     const len = text.length;
     for (;;) {
-      let p = this.pos;
+      const p = this.pos;
       if (p >= len) {
         if (this.flowLevel > 0) bail();
         this.done = true;
@@ -155,8 +166,9 @@ class Tokens {
         continue;
       }
       if (c === SPACE) {
-        while (text.charCodeAt(++p) === SPACE);
-        this.pos = p;
+        SPACES.lastIndex = p;
+        SPACES.test(text);
+        this.pos = SPACES.lastIndex;
         continue;
       }
       if (c === HASH) {
@@ -271,24 +283,11 @@ class Tokens {
   /** A plain scalar: to the end of the line, ` #`, `: ` (and in a flow, a flow indicator). */
   private plain(p: number): Tok {
     const text = this.text;
-    const inFlow = this.flowLevel > 0;
-    let end = p;
-    let i = p;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === NL || Number.isNaN(c)) break;
-      if (c === SPACE) {
-        if (text.charCodeAt(i + 1) === HASH) break;
-      } else if (c === COLON) {
-        const n = text.charCodeAt(i + 1);
-        if (n === SPACE || n === NL || Number.isNaN(n) || (inFlow && isFlowIndicator(n))) break;
-        end = i + 1;
-      } else {
-        if (inFlow && isFlowIndicator(c)) break;
-        end = i + 1;
-      }
-      i++;
-    }
+    const re = this.flowLevel > 0 ? PLAIN_IN_FLOW : PLAIN_IN_BLOCK;
+    re.lastIndex = p;
+    re.test(text);
+    let end = re.lastIndex;
+    while (end > p && text.charCodeAt(end - 1) === SPACE) end--;
     this.pos = end;
     return this.tok(K.Plain, p, text.slice(p, end));
   }
