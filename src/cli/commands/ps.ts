@@ -4,7 +4,7 @@ import { LABELS } from "../../engine/types.js";
 import { UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
 import { connectEngine, loadOrName } from "../project-context.js";
-import { renderTable } from "../table.js";
+import { commandCell, createdCell, portsCell, psTable } from "../container-table.js";
 
 export interface PsOptions {
   all?: boolean;
@@ -18,32 +18,6 @@ export interface PsOptions {
 }
 
 const STATUSES = ["paused", "restarting", "removing", "running", "dead", "created", "exited"];
-
-/** "0.0.0.0:8080->80/tcp, :::8080->80/tcp" as the docker CLI prints published ports. */
-export function formatPorts(c: ContainerSummary): string {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  const sorted = [...c.ports].sort((a, b) => a.privatePort - b.privatePort || (a.publicPort ?? 0) - (b.publicPort ?? 0));
-  for (const p of sorted) {
-    const text = p.publicPort ? `${p.ip && p.ip.includes(":") ? `[${p.ip}]` : (p.ip ?? "0.0.0.0")}:${p.publicPort}->${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`;
-    if (!seen.has(text)) {
-      seen.add(text);
-      out.push(text);
-    }
-  }
-  return out.join(", ");
-}
-
-/** "5 seconds ago", the docker CLI's way of saying when. */
-export function ago(unixSeconds: number, now = Date.now()): string {
-  const s = Math.max(0, Math.round(now / 1000 - unixSeconds));
-  const units: [number, string][] = [[86400 * 365, "year"], [86400 * 30, "month"], [86400 * 7, "week"], [86400, "day"], [3600, "hour"], [60, "minute"]];
-  for (const [size, word] of units) {
-    const n = Math.floor(s / size);
-    if (n >= 1) return n === 1 ? `${word === "hour" ? "About an" : "1"} ${word} ago` : `${n} ${word}s ago`;
-  }
-  return s <= 1 ? "Less than a second ago" : `${s} seconds ago`;
-}
 
 export function psJson(c: ContainerSummary, project: string): Record<string, unknown> {
   return {
@@ -59,10 +33,10 @@ export function psJson(c: ContainerSummary, project: string): Record<string, unk
     Name: c.name,
     Names: c.name,
     Networks: Object.keys(c.networks).join(","),
-    Ports: formatPorts(c),
+    Ports: portsCell(c.ports),
     Project: project,
     Publishers: c.ports.map((p) => ({ URL: p.ip ?? "", TargetPort: p.privatePort, PublishedPort: p.publicPort ?? 0, Protocol: p.type })),
-    RunningFor: ago(c.created),
+    RunningFor: createdCell(c.created),
     Service: c.labels[LABELS.service] ?? "",
     Size: "0B",
     State: c.state,
@@ -103,15 +77,6 @@ export async function psCommand(global: GlobalOptions, services: string[], opts:
     return;
   }
   if (format !== "table") throw new UserError(`unsupported --format ${JSON.stringify(format)}`, "use table or json");
-  const trunc = (s: string, n: number) => (opts.noTrunc || s.length <= n ? s : `${s.slice(0, n - 1)}…`);
-  const rows = all.map((c) => [
-    c.name,
-    c.image,
-    JSON.stringify(trunc(c.command, 22)),
-    c.labels[LABELS.service] ?? "",
-    ago(c.created),
-    c.status,
-    formatPorts(c),
-  ]);
-  process.stdout.write(renderTable(["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"], rows));
+  const rows = all.map((c) => [c.name, c.image, commandCell(c.command, !opts.noTrunc), c.labels[LABELS.service] ?? "", createdCell(c.created), c.status, portsCell(c.ports)]);
+  process.stdout.write(psTable(rows));
 }
