@@ -61,8 +61,9 @@ export async function dashboardOutput(o: { color: boolean }): Promise<WatchDashb
     const services = target.watchedServices;
     const e = engine;
     void (async () => {
-      const containers = (await e.listContainers({ all: false, labels: [`${LABELS.project}=${project}`, `${LABELS.oneoff}=False`] })).filter((c) => services.includes(c.labels[LABELS.service] ?? ""));
-      // The last lines that fit, then the new ones; a recreated container is followed too.
+      const containers = (await e.listContainers({ all: true, labels: [`${LABELS.project}=${project}`, `${LABELS.oneoff}=False`] })).filter((c) => services.includes(c.labels[LABELS.service] ?? ""));
+      // The last lines of each container (an exited one too: its output says why), then the new
+      // ones; a recreated or restarted container is followed again.
       await followContainers(e, containers, { follow: true, tail: 50, color: o.color, prefix: true, signal: abort.signal, out: sink }, { project, services: [...services] });
     })().catch((err: unknown) => {
       if (!abort.signal.aborted) store.applyProgress({ type: "warning", message: `logs: ${(err as Error).message}` });
