@@ -257,3 +257,10 @@ describe("dashboardLines: the compose error", () => {
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(60);
   });
 });
+
+describe("dashboardLines: before watch is enabled", () => {
+  it("says it is starting and offers no keys yet", () => {
+    const lines = dashboardLines(new WatchStore().getSnapshot(), { now: 0, color: false, columns: 80, rows: 30, keys: true, timeOfDay });
+    expect(lines[0]).toBe("Starting watch…");
+  });
+});

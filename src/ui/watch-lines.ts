@@ -65,8 +65,10 @@ export function dashboardLines(s: DashboardSnapshot, o: DashboardLineOptions): s
   const at = o.timeOfDay ?? localTime;
   const out: string[] = [];
   const keys = o.keys ? paint("dim", "  ↑/↓ select  r rebuild  l logs  q quit", c) : "";
-  const state = s.stopped ? "Watch disabled" : s.stopping ? "Stopping watch…" : `Watching ${s.project}`;
-  out.push(`${paint("bold", state, c)}${s.stopped || s.stopping ? "" : keys}`);
+  // Until the watcher has read the files (the session's "enabled"), there is nothing to act on.
+  const starting = s.project === "";
+  const state = s.stopped ? "Watch disabled" : s.stopping ? "Stopping watch…" : starting ? "Starting watch…" : `Watching ${s.project}`;
+  out.push(`${paint("bold", state, c)}${s.stopped || s.stopping || starting ? "" : keys}`);
 
   // Services: one line per container, a service without one says so.
   const rows: { service: string; container: string; state: string; health: string; selected: boolean }[] = [];
