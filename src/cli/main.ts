@@ -61,6 +61,7 @@ export function buildProgram(): Command {
     .option("--no-normalize", "do not normalize the compose model")
     .option("--no-path-resolution", "do not resolve file paths")
     .option("--no-consistency", "do not check the model's consistency")
+    .option("--no-env-resolution", "do not resolve service env files")
     .action(async (services: string[], opts) => {
       const { configCommand } = await import("./commands/config.js");
       await configCommand(global(), services, opts);
