@@ -310,7 +310,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
   }
   const project = normalizeProject(
     mergedObj,
-    { projectName, workingDir, homeDir: opts.homeDir, env: environment, reader: opts.reader, resolvePaths: opts.resolvePaths !== false },
+    { projectName, workingDir, homeDir: opts.homeDir, env: environment, reader: opts.reader, resolvePaths: opts.resolvePaths !== false, resolveEnvironment: opts.resolveEnvironment !== false },
     bag,
     locate,
   );
