@@ -62,7 +62,7 @@ async function terminal(dir: string, args: string[]) {
 }
 
 describe.skipIf(!engine || !hasTmux)("the watch dashboard in a real terminal", () => {
-  it("shows the service running, a sync when a file is edited, the logs on l, and q exits 0 leaving the containers running", async () => {
+  it("shows the service running, a sync when a file is edited, the logs on l, a recreate on r, and q exits 0 leaving the containers running", async () => {
     await requireImages(engine!);
     const name = uniqueProject("uiwatch");
     projects.push(name);
@@ -99,6 +99,12 @@ describe.skipIf(!engine || !hasTmux)("the watch dashboard in a real terminal", (
     await t.until((s) => s.includes("── logs") && /web-1 +\| web-says-hello/.test(s), "the logs pane with web's output");
     await t.keys("l");
     await t.until((s) => !s.includes("── logs"), "the logs pane hidden");
+
+    // r on the selected service (web, no build section): its container is recreated.
+    const before = (await docker(["inspect", "-f", "{{.Id}}", `${name}-web-1`])).trim();
+    await t.keys("r");
+    await t.until((s) => /✔ Last: recreate of web in \d+( ms|\.\ds) at /.test(s) && row.test(s), "the recreate line with web running again");
+    expect((await docker(["inspect", "-f", "{{.Id}}", `${name}-web-1`])).trim()).not.toBe(before);
 
     await t.keys("q");
     const end = await t.until((s) => /__EXIT=\d+__/.test(s), "watch to exit");
