@@ -136,7 +136,7 @@ function buildInputs(project: Project): Map<string, string[]> {
   return out;
 }
 
-class WatchSession {
+export class WatchSession {
   private rules: ResolvedRule[] = [];
   private inputs = new Set<string>();
   private builds = new Map<string, string[]>();
