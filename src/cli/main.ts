@@ -101,6 +101,7 @@ export function buildProgram(): Command {
 
   upFlags(program.command("up").description("create and start containers").argument("[services...]"))
     .option("-w, --watch", "watch source code and compose files and refresh containers when files are updated")
+    .option("--menu [bool]", "enable interactive shortcuts when running attached (d detach, w watch); also COMPOSE_MENU")
     .action(async (services: string[], opts) => {
       const { upCommand } = await import("./commands/up.js");
       if (opts.wait) opts.detach = true;

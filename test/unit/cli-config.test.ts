@@ -194,6 +194,16 @@ describe("moor config output", () => {
     expect((await moor(["-f", "-", "config"], { cwd: dir, input: "services:\n  a:\n    image: x\n    env_file: nope.env\n" })).code).toBe(1);
   });
 
+  test("--hash reads only the env files of the services it hashes, as compose does", async () => {
+    const input = "services:\n  serviceA:\n    image: x\n  serviceB:\n    image: x\n    env_file: /doesnotexist/.env\n";
+    const hash = async (...args: string[]) => moor(["-f", "-", "config", ...args], { input });
+    expect((await hash("--hash", "serviceA")).stdout).toMatch(/^serviceA [0-9a-f]{64}\n$/);
+    const b = await hash("--hash", "serviceB");
+    expect([b.code, b.stderr]).toEqual([1, expect.stringContaining("env file /doesnotexist/.env not found")]);
+    expect((await hash("--hash", "*")).code).toBe(1);
+    expect((await hash("--no-env-resolution", "--hash", "serviceB")).code).toBe(0);
+  });
+
   test("-f - reads the file from standard input; the project directory is the working directory", async () => {
     const r = await moor(["-f", "-", "config", "--services"], { cwd: app, input: "services:\n  only:\n    image: x\n" });
     expect([r.code, r.stdout]).toEqual([0, "only\n"]);

@@ -73,7 +73,8 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
   const result = loadProject(
     loadOptionsFrom(global, {
       stdin,
-      services: serviceNames,
+      // --hash names its services in the flag; as compose, they are the ones the load is for.
+      services: mode === "hash" && opts.hash !== undefined && opts.hash !== "*" ? opts.hash.split(",").map((x) => x.trim()) : serviceNames,
       interpolate,
       normalize: !raw,
       resolvePaths: opts.pathResolution,

@@ -88,7 +88,7 @@ export async function upWatchCommand(global: GlobalOptions, services: string[], 
   checkRules(loaded.project, services);
   await upCommand(global, services, { ...up, detach: true });
   if (global.dryRun || up.dryRun || up.noStart) return;
-  const session = await WatchSession.start(global, services, { prune: true }, plainWatchOutput(global, { color: stderrColor() }));
+  const session = await WatchSession.start(global, services, { prune: true });
   const { attachAndFollow } = await import("../attach.js");
   const engine = await connectEngine();
   let code = 0;
@@ -139,7 +139,7 @@ function buildInputs(project: Project): Map<string, string[]> {
   return out;
 }
 
-class WatchSession implements DashboardTarget {
+export class WatchSession implements DashboardTarget {
   private rules: ResolvedRule[] = [];
   private inputs = new Set<string>();
   private builds = new Map<string, string[]>();
@@ -183,7 +183,8 @@ class WatchSession implements DashboardTarget {
     this.stopped = new Promise((r) => (this.resolveStopped = r));
   }
 
-  static async start(global: GlobalOptions, services: string[], opts: WatchOptions, out: WatchOutput, loaded?: LoadedProject): Promise<WatchSession> {
+  /** Starts watching; `out` is where its events go (plain lines unless told otherwise). */
+  static async start(global: GlobalOptions, services: string[], opts: WatchOptions, out: WatchOutput = plainWatchOutput(global, { color: stderrColor() }), loaded?: LoadedProject): Promise<WatchSession> {
     timing("session start");
     const { project, result } = loaded ?? (await loadOrThrow(global, { services }));
     timing("loaded");
