@@ -22,10 +22,12 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
  * (an install without dev dependencies); then dist/cli/main.js runs, module by module.
  */
 async function loadBundle() {
-  const [{ readFileSync, writeFileSync }, { Script }, path, { fileURLToPath }] = await Promise.all([import("node:fs"), import("node:vm"), import("node:path"), import("node:url")]);
+  const [{ readFileSync, statSync, writeFileSync }, { Script }, path, { fileURLToPath }] = await Promise.all([import("node:fs"), import("node:vm"), import("node:path"), import("node:url")]);
   const file = fileURLToPath(new URL("../dist/cli/moor.cjs", import.meta.url));
   let source;
   try {
+    // A bundle older than dist/ (tsc ran again, the bundle step did not) would run old code.
+    if (statSync(fileURLToPath(new URL("../dist/cli/main.js", import.meta.url))).mtimeMs > statSync(file).mtimeMs) return undefined;
     source = readFileSync(file, "utf8");
   } catch {
     return undefined;

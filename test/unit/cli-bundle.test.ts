@@ -59,7 +59,7 @@ describe.skipIf(!built)("the bundled CLI", () => {
     // A private copy of the build, so the shared dist/ is never changed.
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "moor-bundle-"));
     scratch.push(copy);
-    for (const part of ["bin", "dist", "schemas", "package.json"]) fs.cpSync(path.join(root, part), path.join(copy, part), { recursive: true });
+    for (const part of ["bin", "dist", "schemas", "package.json"]) fs.cpSync(path.join(root, part), path.join(copy, part), { recursive: true, preserveTimestamps: true });
     fs.symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"));
     const cache = path.join(copy, "dist/cli/moor.cjs.cache");
     const expected = moor(root, ["config"], { MOOR_NO_BUNDLE: "1" });
@@ -74,6 +74,18 @@ describe.skipIf(!built)("the bundled CLI", () => {
       else fs.writeFileSync(cache, content);
       expect(moor(copy, ["config"]), name).toEqual(expected);
     }
+  });
+
+  it("is left aside when dist/ is newer than it (tsc ran again, the bundle step did not)", { timeout: 60_000 }, () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "moor-bundle-"));
+    scratch.push(copy);
+    for (const part of ["bin", "dist", "schemas", "package.json"]) fs.cpSync(path.join(root, part), path.join(copy, part), { recursive: true, preserveTimestamps: true });
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"));
+    // A bundle that cannot run: used, it would fail every command.
+    fs.writeFileSync(path.join(copy, "dist/cli/moor.cjs"), 'throw new Error("stale bundle ran");\n');
+    const past = new Date(fs.statSync(path.join(copy, "dist/cli/main.js")).mtimeMs - 60_000);
+    fs.utimesSync(path.join(copy, "dist/cli/moor.cjs"), past, past);
+    expect(moor(copy, ["config", "--services"])).toEqual(moor(root, ["config", "--services"], { MOOR_NO_BUNDLE: "1" }));
   });
 
   it("carries nothing of the engine client or the terminal UI", () => {
