@@ -820,6 +820,14 @@ function resolveScalar(token: CST.FlowScalar | CST.BlockScalar): unknown {
 
 /** Marks a value tagged `!reset` while walking; never left in returned data. */
 const RESET: unique symbol = Symbol("reset");
+/** What a collection is in a walk for positions only. */
+const DATALESS: unique symbol = Symbol("dataless");
+
+/**
+ * Up to this size a file's positions are recorded while it is read (a few ms at most); a bigger
+ * one defers them to the first diagnostic that needs one (then the text is parsed again).
+ */
+const EAGER_POSITIONS_MAX_BYTES = 128 * 1024;
 
 type Slot = ReturnType<PositionIndex["child"]>;
 
@@ -835,13 +843,28 @@ class Walk {
   /** The key path of the node being walked, copied only when a `!reset`/`!override` needs it. */
   private readonly path: (string | number)[] = [];
   private readonly scratch: Slot = { key: -1, value: -1 };
+  /**
+   * With `positions`, every slot is recorded; without, only the children of `shallowRoot` (the
+   * document's top-level keys), the rest going to the scratch slot.
+   */
   constructor(
     private readonly out: Pick<ParsedDocument, "resets" | "overrides">,
     private readonly positions: PositionIndex | undefined,
+    private readonly shallowRoot?: Slot,
+    /** Positions only, no data (the deferred index): collections walk their entries and return DATALESS. */
+    private readonly dataless = false,
   ) {}
 
   private child(slot: Slot, key: string | number): Slot {
-    return this.positions ? this.positions.child(slot, key) : this.scratch;
+    if (this.positions) return this.positions.child(slot, key);
+    if (slot !== this.shallowRoot) return this.scratch;
+    slot.children ??= new Map();
+    let c = slot.children.get(key);
+    if (!c) {
+      c = { key: -1, value: -1 };
+      slot.children.set(key, c);
+    }
+    return c;
   }
 
   value(node: FNode, depth: number, keyOffset: number, slot: Slot): unknown {
@@ -867,6 +890,16 @@ class Walk {
     if (node.t === "scalar") return node.value;
     const path = this.path;
     if (node.t === "seq") {
+      if (this.dataless) {
+        // Positions only: an item's index counts the items before it that were not `!reset`.
+        let n = 0;
+        for (const item of node.items) {
+          path.push(n);
+          if (this.value(item, depth + 1, -1, this.child(slot, n)) !== RESET) n++;
+          path.pop();
+        }
+        return DATALESS;
+      }
       const arr: unknown[] = [];
       for (const item of node.items) {
         const i = arr.length;
@@ -892,8 +925,9 @@ class Walk {
       path.push(pair.key);
       const v = this.value(pair.value, depth + 1, pair.keyOff, this.child(slot, pair.key));
       path.pop();
-      if (v !== RESET) setOwn(obj, pair.key, v);
+      if (v !== RESET && !this.dataless) setOwn(obj, pair.key, v);
     }
+    if (this.dataless) return DATALESS;
     if (merged) {
       for (const source of merged.flatMap((m) => (Array.isArray(m) ? m : [m]))) {
         if (source && typeof source === "object" && !Array.isArray(source)) {
@@ -915,7 +949,7 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
  * does not handle with certainty (then use the full parser, which also reports the errors).
  * `toLocation` turns offsets into locations when positions are read.
  */
-export function parseFast(file: string, text: string): FastResult | undefined {
+export function parseFast(file: string, text: string, opts: { eagerPositions?: boolean } = {}): FastResult | undefined {
   if (text.length === 0 || text.length > SOURCE_LIMITS.maxBytes) return undefined;
   if (text.charCodeAt(0) === 0xfeff || text.includes("\r") || text.includes("\t")) return undefined;
   try {
@@ -923,14 +957,18 @@ export function parseFast(file: string, text: string): FastResult | undefined {
     const toLocation = locator(file, text);
     const out: ParsedDocument[] = [];
     docs.forEach((root, d) => {
-      // Positions are read only to report a problem: the index is built on first use, by
-      // parsing the text again (the same text parses the same way), not on every load.
+      // Positions are read only to report a problem. A small file records them as it goes; a big
+      // one only its top-level keys, the whole index being built on first use by parsing the
+      // text again (the same text parses the same way), not on every load.
+      const eager = opts.eagerPositions ?? text.length <= EAGER_POSITIONS_MAX_BYTES;
+      const shallow: Slot = { key: -1, value: -1 };
       const fill = (rootSlot: Slot): void => {
         const again = new Parser(text, new Tokens(text)).documents()[d]!;
-        new Walk({ resets: [], overrides: [] }, parsed.positions).value(again, 0, -1, rootSlot);
+        new Walk({ resets: [], overrides: [] }, positions, undefined, true).value(again, 0, -1, rootSlot);
       };
-      const parsed: ParsedDocument = { file, data: undefined, positions: new PositionIndex(file, toLocation, fill), resets: [], overrides: [] };
-      const v = new Walk(parsed, undefined).value(root, 0, -1, { key: -1, value: -1 });
+      const positions = eager ? new PositionIndex(file, toLocation) : new PositionIndex(file, toLocation, fill, shallow);
+      const parsed: ParsedDocument = { file, data: undefined, positions, resets: [], overrides: [] };
+      const v = eager ? new Walk(parsed, positions).value(root, 0, -1, positions.rootSlot) : new Walk(parsed, undefined, shallow).value(root, 0, -1, shallow);
       if (v === RESET) bail();
       parsed.data = v;
       out.push(parsed);
