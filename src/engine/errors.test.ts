@@ -49,6 +49,16 @@ describe("translateEngineError", () => {
     expect(err.hint).toBeTruthy();
   });
 
+  it("reads a reset as the engine going away on a local socket, and as a TLS mismatch over TCP", () => {
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    const local = translateEngineError(reset, "containers.create", "unix:///run/moor-second.sock");
+    expect(local.message).toBe("cannot reach the Docker engine at unix:///run/moor-second.sock: the engine closed the connection");
+    expect(local.hint).not.toMatch(/TLS/);
+    const tcp = translateEngineError(reset, "containers.create", "tcp://example:2376");
+    expect(tcp.message).toMatch(/TLS port spoken to without TLS/);
+    expect(translateEngineError(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }), "op", "unix:///x.sock")).toBeInstanceOf(EngineUnreachableError);
+  });
+
   it("suggests engine-up.sh or DOCKER_HOST when the engine is down", () => {
     const err = translateEngineError(Object.assign(new Error("x"), { code: "ECONNREFUSED" }), "op", "e");
     expect(err.hint).toMatch(/scripts\/engine-up\.sh/);
