@@ -172,6 +172,26 @@ describe.skipIf(!engine)("interrupted and concurrent runs converge", () => {
     expect(networks.split("\n").filter((l) => l !== "")).toEqual([`${name}_default`]);
   });
 
+  it("four `up -d` of a new project at the same time make one network and one container per service (3 rounds)", async () => {
+    // No network beforehand: on engines before 25 the racers' network creates can all succeed
+    // (moby/moby#20648); the twins must be settled to one, and every run must still exit 0.
+    for (let round = 1; round <= 3; round++) {
+      const { name, dir } = projectDir(`race${round}`, manyServices(4));
+      const runs = await Promise.all([1, 2, 3, 4].map(() => moor(dir, name, ["up", "-d"])));
+      const said = runs.map((r, i) => `run ${i + 1} (exit ${r.exitCode}):\n${r.all}`).join("\n");
+      for (const r of runs) expectNoCrash(r);
+      expect(
+        runs.map((r) => r.exitCode),
+        said,
+      ).toEqual([0, 0, 0, 0]);
+      expect(summary(await containers(name)), said).toEqual(expectedSummary(desired(name, 4)));
+      const networks = await docker(["network", "ls", "--filter", `label=${projectLabel(name)}`, "--format", "{{.Name}}"]);
+      expect(networks.split("\n").filter((l) => l !== ""), said).toEqual([`${name}_default`]);
+      // The containers are on that one network, so they reach each other by name.
+      await docker(["exec", `${name}-s01-1`, "ping", "-c", "1", "-W", "5", "s04"]);
+    }
+  });
+
   it("`up -d` and `down` at the same time end consistent, and the next `up -d` converges", async () => {
     const { name, dir } = projectDir("updown", manyServices(8));
     await moorOk(dir, name, ["up", "-d"]);
