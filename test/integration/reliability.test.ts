@@ -229,6 +229,23 @@ describe.skipIf(!engine)("interrupted and concurrent runs converge", () => {
     await docker(["volume", "inspect", `${name}_data2`, `${name}_data_x`]);
   });
 
+  it("20 `ps` at once against an engine busy recreating the project all succeed", async () => {
+    const { name, dir } = projectDir("manyps", manyServices(10));
+    await moorOk(dir, name, ["up", "-d"]);
+    // The engine is busy with this very project: every container is being replaced meanwhile.
+    const busy = moor(dir, name, ["up", "-d", "--force-recreate"]);
+    const all = await Promise.all(Array.from({ length: 20 }, () => moor(dir, name, ["ps", "-a", "--format", "json"])));
+    expect((await busy).exitCode).toBe(0);
+    for (const r of all) {
+      expectNoCrash(r);
+      expect(r.exitCode, r.all).toBe(0);
+      // Whatever moment it saw, every row is a container of one of the project's services.
+      const rows = r.stdout.split("\n").filter((l) => l.trim() !== "");
+      for (const row of rows) expect((JSON.parse(row) as { Service: string }).Service).toMatch(/^s(0[1-9]|10)$/);
+    }
+    expect(summary(await containers(name))).toEqual(expectedSummary(desired(name, 10)));
+  });
+
   it("attached `up`: the first Ctrl-C stops gracefully, a second kills at once, exit 130", async () => {
     // Both services ignore SIGTERM and have ten minutes' grace: only a kill ends them in time.
     const stubborn = JSON.stringify(["sh", "-c", "trap '' TERM; echo ready; while true; do sleep 1; done"]);
