@@ -26,6 +26,10 @@ WAIT_SECONDS="${MOOR_ENGINE_WAIT:-60}"
 # The one image the tests that use this engine run; taken from the shared engine, never pulled.
 IMAGES=("${MOOR_SECOND_IMAGES:-moor-test/busybox:latest}")
 
+# Plain `docker` calls here mean the shared engine: a DOCKER_HOST pointing at this one (left
+# exported by whoever used it) would make them ask the wrong daemon.
+if [[ "${DOCKER_HOST:-}" == "$HOST" ]]; then unset DOCKER_HOST; fi
+
 say() { printf 'engine-second: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
