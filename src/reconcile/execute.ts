@@ -4,7 +4,7 @@
 import type { Project, ServiceConfig, ServiceHook } from "../compose/types.js";
 import type { Engine, NetworkCreateRequest } from "../engine/engine.js";
 import { LABELS } from "../engine/types.js";
-import { ConflictError, NotFoundError } from "../engine/errors.js";
+import { ConflictError, EngineError, NotFoundError } from "../engine/errors.js";
 import { isNetworkTwinError, settleNetworkTwins, settleProjectNetworkTwins } from "./network-twins.js";
 import { containerName, containerSpec, fileInjections, networkLabels, volumeLabels, type ContainerCreateSpec, type FileInjection, type MountSpec } from "./container-spec.js";
 import type { EventSink, MoorEvent, ResourceKind, ResourceStatus } from "./events.js";
@@ -231,7 +231,9 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         const svc = services[a.service];
         // `environment:`/`content:` secrets and configs have no file to bind: copy them in first.
         if (svc) for (const file of fileInjections(ctx.project, svc, ctx.environment ?? {}).files) await engine.putArchive(cid, "/", await oneFileTar(file), { copyUIDGID: file.copyUidGid });
-        await retryOnNetworkTwins(() => engine.startContainer(cid), engine, ctx.project.name);
+        await retryOnNetworkTwins(() => engine.startContainer(cid), engine, ctx.project.name).catch((err: unknown) => {
+          throw staleTask(err, a.container.name, a.service) ?? err;
+        });
         for (const hook of svc?.post_start ?? []) await runHook(engine, cid, a.service, hook);
         emit("container", a.container.name, "Started", true);
         return;
@@ -308,6 +310,24 @@ async function goneIsDone(call: Promise<void>, inspect: () => Promise<unknown>):
     }
     await sleepReal(100);
   }
+}
+
+/**
+ * An engine stopped while it was starting a container can keep the container's task in containerd
+ * after it comes back: every later start then fails with "task <id>: already exists", whoever
+ * asks. Only a new container gets past it, so say that, with the command that makes one (a
+ * recreate carries the anonymous volumes over).
+ */
+function staleTask(err: unknown, name: string, service: string): EngineError | undefined {
+  if (!(err instanceof EngineError) || !/task [0-9a-f]+: already exists/.test(err.message)) return undefined;
+  return new EngineError(`container ${name} cannot start: the engine still holds its task from before the engine stopped or restarted (${err.engineMessage})`, {
+    operation: err.operation,
+    status: err.status,
+    engineMessage: err.engineMessage,
+    expected: true,
+    hint: `recreate it with \`up -d --force-recreate ${service}\` (anonymous volumes are carried over); other containers marked Error above may need the same`,
+    cause: err,
+  });
 }
 
 /**
