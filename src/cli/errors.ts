@@ -40,8 +40,11 @@ export function codeFrame(d: Diagnostic, readText: (file: string) => string | un
   return renderCodeFrame(text, d.location.line, d.location.col, { color });
 }
 
-/** Prints diagnostics: errors and warnings, each with its location, key path, frame and hint. */
-export function printDiagnostics(diagnostics: readonly Diagnostic[], out: Output, frames = out.stderr.isTTY === true): void {
+/**
+ * Diagnostics as text: one line each (`file:line:col: error: path: message`), or, with `frames`,
+ * each with its code frame and hint as on a terminal.
+ */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], o: { color: boolean; frames: boolean }): string {
   const cache = new Map<string, string | undefined>();
   const readText = (file: string) => {
     if (!cache.has(file)) {
@@ -53,17 +56,25 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], out: Output
     }
     return cache.get(file);
   };
+  let out = "";
   for (const d of diagnostics) {
-    if (!frames) {
-      out.stderr.write(formatDiagnostic(d) + "\n");
+    if (!o.frames) {
+      out += formatDiagnostic(d) + "\n";
       continue;
     }
     const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : "";
-    const sev = d.severity === "error" ? red("error", out.color) : yellow("warning", out.color);
+    const sev = d.severity === "error" ? red("error", o.color) : yellow("warning", o.color);
     const keyPath = d.path && d.path.length > 0 ? `${formatKeyPath(d.path)}: ` : "";
-    out.stderr.write(`${where}${sev}: ${keyPath}${d.message}\n`);
-    const frame = codeFrame(d, readText, out.color);
-    if (frame) out.stderr.write(frame + "\n");
-    if (d.hint) out.stderr.write(`  hint: ${d.hint}\n`);
+    out += `${where}${sev}: ${keyPath}${d.message}\n`;
+    const frame = codeFrame(d, readText, o.color);
+    if (frame) out += frame + "\n";
+    if (d.hint) out += `  hint: ${d.hint}\n`;
   }
+  return out;
+}
+
+/** Prints diagnostics: errors and warnings, each with its location, key path, frame and hint. */
+export function printDiagnostics(diagnostics: readonly Diagnostic[], out: Output, frames = out.stderr.isTTY === true): void {
+  const text = formatDiagnostics(diagnostics, { color: out.color, frames });
+  if (text !== "") out.stderr.write(text);
 }

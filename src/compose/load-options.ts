@@ -49,6 +49,11 @@ export interface LoadOptions {
   resolvePaths?: boolean;
   /** `--no-consistency`: skip the cross-reference checks. */
   consistency?: boolean;
+  /**
+   * `config --no-env-resolution`: env_file stays a list of references (not read, never missing)
+   * and bare `environment` keys stay unset instead of taking the interpolation environment's value.
+   */
+  resolveEnvironment?: boolean;
 }
 
 /** What the loader returns: the project (absent when there are errors) and every diagnostic. */

@@ -63,7 +63,7 @@ export function parseComposeYamlFull(file: string, text: string, bag: Diagnostic
     const walker = new Walker(doc, parsed, bag, locate);
     parsed.data = walker.value(doc.contents as YamlNode | null, [], 0, -1, parsed.positions.rootSlot);
     // A refused document is half-read: validating the rest would only add errors about the holes.
-    if (!walker.refused) out.push(parsed);
+    if (!walker.refused && !walker.holes) out.push(parsed);
   }
   return out;
 }
@@ -79,7 +79,10 @@ class Walker {
   private aliasDepth = 0;
   /** Set once a limit is hit: the rest of the document is not read, and the document is dropped. */
   refused = false;
-  private readonly anchors = new Map<string, YamlNode>();
+  /** Set when an alias names no anchor: the document is read on (to report every one) but dropped. */
+  holes = false;
+  /** Anchors seen so far by name; null for a name searched for and found nowhere. */
+  private readonly anchors = new Map<string, YamlNode | null>();
   constructor(
     private readonly doc: Document.Parsed,
     private readonly out: ParsedDocument,
@@ -126,11 +129,25 @@ class Walker {
     if (tag === "!override") this.out.overrides.push(path);
     if (isAlias(node)) {
       // Alias.resolve searches the whole document each time (quadratic on big files); anchors
-      // always come before their aliases, so the ones seen so far are enough.
-      const target = this.anchors.get(node.source) ?? node.resolve(this.doc);
+      // always come before their aliases, so the ones seen so far are enough. A name found
+      // nowhere is searched for once: an undefined alias used thousands of times (through other
+      // aliases) would otherwise walk the document thousands of times.
+      let target = this.anchors.get(node.source);
+      if (target === undefined && !this.anchors.has(node.source)) {
+        target = node.resolve(this.doc) ?? null;
+        this.anchors.set(node.source, target);
+        if (target === null) {
+          this.holes = true;
+          this.bag.error("yaml.unknown-anchor", `unknown anchor '${node.source}' referenced`, {
+            path,
+            location: this.locate(node.range?.[0]),
+            hint: `define it with &${node.source} on a value before this use`,
+          });
+        }
+      }
       this.aliasDepth++;
       try {
-        return this.value(target as YamlNode | undefined, path, depth + 1, -1, slot);
+        return this.value(target, path, depth + 1, -1, slot);
       } finally {
         this.aliasDepth--;
       }

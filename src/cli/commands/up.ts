@@ -38,6 +38,10 @@ export interface UpOptions {
   attachDependencies?: boolean;
   timeout?: string;
   timestamps?: boolean;
+  /** `--menu` (true/false as given); unset: COMPOSE_MENU, else on for a terminal. */
+  menu?: boolean | string;
+  /** `up --watch`. */
+  watch?: boolean;
   color?: boolean;
   logPrefix?: boolean;
   yes?: boolean;
