@@ -231,7 +231,16 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         const svc = services[a.service];
         // `environment:`/`content:` secrets and configs have no file to bind: copy them in first.
         if (svc) for (const file of fileInjections(ctx.project, svc, ctx.environment ?? {}).files) await engine.putArchive(cid, "/", await oneFileTar(file), { copyUIDGID: file.copyUidGid });
-        await retryOnNetworkTwins(() => engine.startContainer(cid), engine, ctx.project.name).catch((err: unknown) => {
+        const start = async () => {
+          try {
+            await engine.startContainer(cid);
+          } catch (err) {
+            // Observed while a concurrent run was still creating it: listed, not yet startable.
+            if (!(err instanceof NotFoundError) || a.container.kind !== "existing") throw err;
+            await engine.startContainer(await whenUsable(engine, cid));
+          }
+        };
+        await retryOnNetworkTwins(start, engine, ctx.project.name).catch((err: unknown) => {
           throw staleTask(err, a.container.name, a.service) ?? err;
         });
         for (const hook of svc?.post_start ?? []) await runHook(engine, cid, a.service, hook);
