@@ -139,6 +139,27 @@ stop() {
     kill -TERM "$pid"
     wait_gone "$pid" 20 || kill -KILL "$pid" 2>/dev/null || true
   fi
+  # An engine stopped mid-start can leave shims (and the processes of tasks it never recorded)
+  # behind, and they outlive containerd. They are this engine's alone: its shims name its
+  # containerd's address, its containers live under its cgroup parent. Killed by pid.
+  local pids=() f cmd pid
+  for f in /sys/fs/cgroup/*/"${NAME}"/*/cgroup.procs /sys/fs/cgroup/"${NAME}"/*/cgroup.procs; do
+    [[ -r "$f" ]] && while read -r pid; do pids+=("$pid"); done <"$f"
+  done
+  for f in /proc/[0-9]*/cmdline; do
+    cmd="$(tr '\0' ' ' <"$f" 2>/dev/null || true)"
+    if [[ "$cmd" == *containerd-shim*"-address ${EXEC_ROOT}/containerd/containerd.sock"* ]]; then
+      pid="${f#/proc/}"
+      pids+=("${pid%/cmdline}")
+    fi
+  done
+  if ((${#pids[@]} > 0)); then
+    say "ending ${#pids[@]} leftover process(es) of this engine's containers and shims"
+    kill -KILL "${pids[@]}" 2>/dev/null || true
+    sleep 0.5
+    # Empty cgroups of its containers, deepest first (best effort).
+    find /sys/fs/cgroup -depth -type d -path "*/${NAME}*" -exec rmdir {} + 2>/dev/null || true
+  fi
   rm -f "$SOCK"
   say "stopped"
 }
