@@ -471,8 +471,11 @@ class UpPlanner {
     if (image && c.summary.imageId && image.id !== c.summary.imageId) {
       return { container: c, reason: { cause: "image changed", changes: [`image id: ${shortId(c.summary.imageId)} → ${shortId(image.id)}`] } };
     }
-    // A created container too: a run killed between its create and its connects left it short of networks.
-    if (c.state === "running" || c.state === "created") {
+    // A created container too: a run killed between its create and its connects left it short of
+    // networks. But one the list shows on no network at all is still being created by a concurrent
+    // run (the engine lists a container before its settings are filled in): that run finishes it,
+    // and replacing it here would pull it from under that run's start.
+    if (c.state === "running" || (c.state === "created" && Object.keys(c.summary.networks).length > 0)) {
       const missing = networksByPriority(svc).filter((k) => !svc.network_mode && c.summary.networks[projectNetwork(this.project, k).name] === undefined);
       if (missing.length > 0) return { container: c, reason: { cause: `not connected to network ${missing.join(", ")}` } };
     }
