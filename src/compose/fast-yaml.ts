@@ -12,6 +12,12 @@ import { PositionIndex, SOURCE_LIMITS, type ParsedDocument } from "./positions.j
 
 export type FastResult = ParsedDocument[];
 
+/** Thrown while building data directly to mean "parse this text as a tree instead". */
+class NotDirect extends Error {}
+
+/** A plain `<<` key; not a string YAML can spell as a key otherwise. */
+const MERGE_KEY = "<<\u0000merge";
+
 /** Thrown inside the parser to mean "not certain: use the full parser". */
 class Bail extends Error {}
 function bail(): never {
@@ -432,6 +438,10 @@ class Parser {
   /** Collections open around the current token: the parser recurses, so deep input must not reach the stack's end. */
   private nesting = 0;
   private readonly anchorsSeen = new Set<string>();
+  /** The walk of the document being built directly (directDocuments), else undefined. */
+  private direct: Walk | undefined;
+  /** Where positions below the top level go while building directly: nowhere that is read. */
+  private readonly scratch: Slot = { key: -1, value: -1 };
   constructor(
     private readonly text: string,
     private readonly toks: Tokens,
@@ -446,7 +456,32 @@ class Parser {
 
   /** Documents, each the root node. */
   documents(): FNode[] {
-    const docs: FNode[] = [];
+    return this.eachDocument(() => this.blockNode(-1, false));
+  }
+
+  /**
+   * Documents as plain data built while parsing (no node tree to walk afterwards): what a big
+   * file takes, whose positions are deferred anyway. `start(d)` gives document `d`'s walk (for
+   * what is still parsed as a tree and walked: anchored nodes, aliases, merge keys, flow
+   * collections) and its shallow root slot. Throws NotDirect for a document the tree must
+   * carry (tags need key paths; a root that is not a block mapping).
+   */
+  directDocuments(start: (d: number) => { walk: Walk; slot: Slot }): unknown[] {
+    let d = 0;
+    return this.eachDocument(() => {
+      const { walk, slot } = start(d++);
+      this.direct = walk;
+      if (!this.isKeyAt(this.i)) throw new NotDirect();
+      if (++this.nesting > SOURCE_LIMITS.maxDepth) bail();
+      slot.value = this.cur.off;
+      const data = this.directMap(0, slot);
+      this.nesting--;
+      return data;
+    });
+  }
+
+  private eachDocument<T>(root: () => T): T[] {
+    const docs: T[] = [];
     let explicitStart = false;
     for (;;) {
       let t = this.cur;
@@ -459,8 +494,7 @@ class Parser {
       }
       if (t.k === K.Eof || t.k === K.DocStart || t.k === K.DocEnd) bail(); // empty document
       if ((t.off - t.ls) !== 0 && !explicitStart) bail();
-      const node = this.blockNode(-1, false);
-      docs.push(node);
+      docs.push(root());
       t = this.cur;
       if (t.k === K.DocEnd) {
         this.i++;
@@ -530,7 +564,7 @@ class Parser {
     return node;
   }
 
-  private scalar(indent: number, tagged: boolean): FNode {
+  private scalar(indent: number, tagged: boolean): Extract<FNode, { t: "scalar" }> {
     const t = this.cur;
     this.i++;
     if (t.k === K.Plain) {
@@ -615,21 +649,9 @@ class Parser {
     let merges = 0;
     for (;;) {
       const kt = this.cur;
-      if (!this.isKeyAt(this.i)) bail();
-      if (kt.src.length > 1000) bail();
-      let key: string;
-      let merge = false;
-      if (kt.k === K.Plain) {
-        if (kt.src.includes("\n") || kt.src === "" || ",[]{}#&*!|>'\"%@`".includes(kt.src[0]!)) bail();
-        if (kt.src === "<<") {
-          merge = true;
-          key = "<<";
-          if (++merges > 1) bail();
-        } else key = String(resolvePlain(kt.src));
-      } else {
-        if (kt.src.includes("\n")) bail();
-        key = String(resolveScalar({ type: kt.src[0] === '"' ? "double-quoted-scalar" : "single-quoted-scalar", offset: kt.off, indent: 0, source: kt.src }));
-      }
+      const key = this.blockKey(kt);
+      const merge = key === MERGE_KEY;
+      if (merge && ++merges > 1) bail();
       if (!merge) {
         if (seen.has(key)) bail();
         seen.add(key);
@@ -648,7 +670,7 @@ class Parser {
         value = { t: "scalar", off: this.afterSpaces(colon.off + 1), value: null };
       }
       if (merge && !(value.t === "alias" || (value.t === "seq" && value.items.every((x) => x.t === "alias")))) bail();
-      pairs.push({ key, keyOff: kt.off, merge, value });
+      pairs.push({ key: merge ? "<<" : key, keyOff: kt.off, merge, value });
       const t = this.cur;
       if (t.k === K.Eof || t.k === K.DocStart || t.k === K.DocEnd) break;
       if (t.ls === colon.ls) bail();
@@ -657,6 +679,142 @@ class Parser {
       if (c < col) break;
     }
     return { t: "map", off: first.off, pairs };
+  }
+
+  /** The key of a block mapping entry at token `kt` (MERGE_KEY for a plain `<<`). */
+  private blockKey(kt: Tok): string {
+    if (!this.isKeyAt(this.i)) bail();
+    if (kt.src.length > 1000) bail();
+    if (kt.k === K.Plain) {
+      if (kt.src.includes("\n") || kt.src === "" || ",[]{}#&*!|>'\"%@`".includes(kt.src[0]!)) bail();
+      return kt.src === "<<" ? MERGE_KEY : String(resolvePlain(kt.src));
+    }
+    if (kt.src.includes("\n")) bail();
+    return String(resolveScalar({ type: kt.src[0] === '"' ? "double-quoted-scalar" : "single-quoted-scalar", offset: kt.off, indent: 0, source: kt.src }));
+  }
+
+  /**
+   * blockNode building data: a node without props, alias or flow brackets directly, any other
+   * as a tree walked at once by the document's walk (which records anchors and expands aliases
+   * exactly as the walk of a whole tree does). `slot` takes the node's offset.
+   */
+  private directNode(indent: number, sameLineOnly: boolean, depth: number, slot: Slot): unknown {
+    const t = this.cur;
+    if (t.k === K.Anchor || t.k === K.Tag || t.k === K.Alias || t.k === K.LBrace || t.k === K.LBrack) {
+      return this.direct!.value(this.blockNode(indent, sameLineOnly), depth, -1, slot);
+    }
+    if (++this.nesting > SOURCE_LIMITS.maxDepth || depth > SOURCE_LIMITS.maxDepth) bail();
+    slot.value = t.off;
+    let v: unknown;
+    if (t.k === K.Dash) {
+      if (sameLineOnly) bail();
+      v = this.directSeq(depth);
+    } else if (this.isKeyAt(this.i)) {
+      if (sameLineOnly) bail();
+      v = this.directMap(depth, undefined);
+    } else {
+      v = this.scalar(indent, false).value;
+    }
+    this.nesting--;
+    return v;
+  }
+
+  /** blockSeq building data (directNode). */
+  private directSeq(depth: number): unknown[] {
+    // Its items stand one level deeper, where the walk of a tree would stop.
+    if (depth + 1 > SOURCE_LIMITS.maxDepth) bail();
+    const first = this.cur;
+    const col = first.off - first.ls;
+    const items: unknown[] = [];
+    for (;;) {
+      const dash = this.cur;
+      this.i++;
+      const n = this.cur;
+      if (n.k === K.Eof || n.k === K.DocStart || n.k === K.DocEnd || n.ls !== dash.ls) {
+        if (n.k !== K.Eof && n.k !== K.DocStart && n.k !== K.DocEnd && n.off - n.ls > col) items.push(this.directNode(col, false, depth + 1, this.scratch));
+        else items.push(null);
+      } else {
+        items.push(this.directNode(col, false, depth + 1, this.scratch));
+      }
+      const t = this.cur;
+      if (t.k === K.Eof || t.k === K.DocStart || t.k === K.DocEnd) break;
+      if (t.ls === dash.ls) bail();
+      const c = t.off - t.ls;
+      if (c > col) bail();
+      if (c < col) break;
+      if (t.k !== K.Dash) break;
+    }
+    return items;
+  }
+
+  /**
+   * blockMap building data (directNode). `slot`: the document's shallow root, whose children
+   * record their keys' and values' offsets as the walk of a tree records them; undefined below.
+   */
+  private directMap(depth: number, slot: Slot | undefined): Record<string, unknown> {
+    if (depth + 1 > SOURCE_LIMITS.maxDepth) bail();
+    const walk = this.direct!;
+    const first = this.cur;
+    const col = first.off - first.ls;
+    const obj: Record<string, unknown> = {};
+    let merged: unknown[] | undefined;
+    for (;;) {
+      const kt = this.cur;
+      const key = this.blockKey(kt);
+      const merge = key === MERGE_KEY;
+      // Every other key is set as it is read: a repeated one is already there.
+      if (merge ? merged !== undefined : Object.hasOwn(obj, key)) bail();
+      this.i++;
+      const colon = this.cur;
+      this.i++;
+      const n = this.cur;
+      const atEnd = n.k === K.Eof || n.k === K.DocStart || n.k === K.DocEnd;
+      const sameLine = !atEnd && n.ls === colon.ls;
+      const below = !atEnd && !sameLine && (n.off - n.ls > col || (n.k === K.Dash && n.off - n.ls === col));
+      if (merge) {
+        // `<<: *a` or `<<: [*a, *b]`: a tree, expanded by the walk like any alias.
+        const value = sameLine
+          ? this.blockNode(col, true)
+          : below
+            ? n.k === K.Dash && n.off - n.ls === col
+              ? this.blockSeq()
+              : this.blockNode(col, false)
+            : ({ t: "scalar", off: this.afterSpaces(colon.off + 1), value: null } as FNode);
+        if (!(value.t === "alias" || (value.t === "seq" && value.items.every((x) => x.t === "alias")))) bail();
+        merged = [walk.mergeSource(value, depth + 1, slot ?? this.scratch)];
+      } else {
+        let child = this.scratch;
+        if (slot !== undefined) {
+          slot.children ??= new Map();
+          const c = slot.children.get(key);
+          if (c === undefined) slot.children.set(key, (child = { key: -1, value: -1 }));
+          else child = c;
+          child.key = kt.off;
+        }
+        let v: unknown;
+        if (sameLine) v = this.directNode(col, true, depth + 1, child);
+        else if (below) {
+          if (n.k === K.Dash && n.off - n.ls === col) {
+            if (depth + 1 > SOURCE_LIMITS.maxDepth) bail();
+            child.value = n.off;
+            v = this.directSeq(depth + 1);
+          } else v = this.directNode(col, false, depth + 1, child);
+        } else {
+          if (depth + 1 > SOURCE_LIMITS.maxDepth) bail();
+          child.value = this.afterSpaces(colon.off + 1);
+          v = null;
+        }
+        setOwn(obj, key, v);
+      }
+      const t = this.cur;
+      if (t.k === K.Eof || t.k === K.DocStart || t.k === K.DocEnd) break;
+      if (t.ls === colon.ls) bail();
+      const c = t.off - t.ls;
+      if (c > col) bail();
+      if (c < col) break;
+    }
+    if (merged) mergeInto(obj, merged);
+    return obj;
   }
 
   /** A flow collection; `indent` is the enclosing block collection's column. */
@@ -736,6 +894,8 @@ class Parser {
         anchor = this.cur.src;
       } else {
         if (tag !== undefined) bail();
+        // `!reset`/`!override` are recorded with their key paths, which only the tree's walk keeps.
+        if (this.direct !== undefined) throw new NotDirect();
         tag = this.cur.src;
       }
       this.i++;
@@ -928,14 +1088,27 @@ class Walk {
       if (v !== RESET && !this.dataless) setOwn(obj, pair.key, v);
     }
     if (this.dataless) return DATALESS;
-    if (merged) {
-      for (const source of merged.flatMap((m) => (Array.isArray(m) ? m : [m]))) {
-        if (source && typeof source === "object" && !Array.isArray(source)) {
-          for (const k in source) if (Object.hasOwn(source, k) && !Object.hasOwn(obj, k)) setOwn(obj, k, (source as Record<string, unknown>)[k]);
-        }
-      }
-    }
+    if (merged) mergeInto(obj, merged);
     return obj;
+  }
+
+  /** The value of a merge key (`<<`) at `depth`, walked as an alias expansion. */
+  mergeSource(node: FNode, depth: number, slot: Slot): unknown {
+    this.aliasDepth++;
+    try {
+      return this.value(node, depth, -1, slot);
+    } finally {
+      this.aliasDepth--;
+    }
+  }
+}
+
+/** Keys of the merge keys' mappings that `obj` does not set itself, after its own. */
+function mergeInto(obj: Record<string, unknown>, merged: unknown[]): void {
+  for (const source of merged.flatMap((m) => (Array.isArray(m) ? m : [m]))) {
+    if (source && typeof source === "object" && !Array.isArray(source)) {
+      for (const k in source) if (Object.hasOwn(source, k) && !Object.hasOwn(obj, k)) setOwn(obj, k, (source as Record<string, unknown>)[k]);
+    }
   }
 }
 
@@ -952,21 +1125,47 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
 export function parseFast(file: string, text: string, opts: { eagerPositions?: boolean } = {}): FastResult | undefined {
   if (text.length === 0 || text.length > SOURCE_LIMITS.maxBytes) return undefined;
   if (text.charCodeAt(0) === 0xfeff || text.includes("\r") || text.includes("\t")) return undefined;
-  try {
-    const docs = new Parser(text, new Tokens(text)).documents();
-    const toLocation = locator(file, text);
-    const out: ParsedDocument[] = [];
-    docs.forEach((root, d) => {
-      // Positions are read only to report a problem. A small file records them as it goes; a big
-      // one only its top-level keys, the whole index being built on first use by parsing the
-      // text again (the same text parses the same way), not on every load.
-      const eager = opts.eagerPositions ?? text.length <= EAGER_POSITIONS_MAX_BYTES;
-      const shallow: Slot = { key: -1, value: -1 };
-      const fill = (rootSlot: Slot): void => {
+  // Positions are read only to report a problem. A small file records them as it goes; a big
+  // one only its top-level keys, the whole index being built on first use by parsing the text
+  // again (the same text parses the same way), not on every load.
+  const eager = opts.eagerPositions ?? text.length <= EAGER_POSITIONS_MAX_BYTES;
+  const toLocation = locator(file, text);
+  /** Deferred positions of document `d`, `shallow` holding its top level: its tree parsed again and walked. */
+  const deferred = (d: number, shallow: Slot): PositionIndex => {
+    const positions: PositionIndex = new PositionIndex(
+      file,
+      toLocation,
+      (rootSlot) => {
         const again = new Parser(text, new Tokens(text)).documents()[d]!;
         new Walk({ resets: [], overrides: [] }, positions, undefined, true).value(again, 0, -1, rootSlot);
-      };
-      const positions = eager ? new PositionIndex(file, toLocation) : new PositionIndex(file, toLocation, fill, shallow);
+      },
+      shallow,
+    );
+    return positions;
+  };
+  try {
+    if (!eager) {
+      // Data built while parsing, no tree to walk afterwards: less work, less garbage. A tagged
+      // document (or one whose root is not a block mapping) is parsed again as a tree below.
+      try {
+        const out: ParsedDocument[] = [];
+        const data = new Parser(text, new Tokens(text)).directDocuments((d) => {
+          const slot: Slot = { key: -1, value: -1 };
+          const parsed: ParsedDocument = { file, data: undefined, positions: deferred(d, slot), resets: [], overrides: [] };
+          out.push(parsed);
+          return { walk: new Walk(parsed, undefined, slot), slot };
+        });
+        data.forEach((v, d) => (out[d]!.data = v));
+        return out;
+      } catch (err) {
+        if (!(err instanceof NotDirect)) throw err;
+      }
+    }
+    const docs = new Parser(text, new Tokens(text)).documents();
+    const out: ParsedDocument[] = [];
+    docs.forEach((root, d) => {
+      const shallow: Slot = { key: -1, value: -1 };
+      const positions = eager ? new PositionIndex(file, toLocation) : deferred(d, shallow);
       const parsed: ParsedDocument = { file, data: undefined, positions, resets: [], overrides: [] };
       const v = eager ? new Walk(parsed, positions).value(root, 0, -1, positions.rootSlot) : new Walk(parsed, undefined, shallow).value(root, 0, -1, shallow);
       if (v === RESET) bail();
