@@ -23,6 +23,8 @@ class YamlWriter {
   private readonly values = new Map<string, Scalar>();
   private readonly keys = new Map<string, string>();
   private readonly pads: string[] = [];
+  /** By indentation: a key's "key:" line start and the column its colon ends at. */
+  private readonly keyLines: Map<string, { text: string; col: number }>[] = [];
 
   constructor(private readonly escapeDollars: boolean) {}
 
@@ -91,9 +93,17 @@ class YamlWriter {
 
   /** One "key:" line start at `indent`; returns the column its colon ends at. */
   private entryKey(k: string, indent: number): number {
-    const text = this.key(k);
-    this.parts.push(`${this.pad(indent)}${this.dollars(text)}:`);
-    return indent + runeLength(text) + 1;
+    // The same few dozen keys recur at the same indentation in every service: each line start
+    // is made (and its width counted) once.
+    const lines = (this.keyLines[indent] ??= new Map());
+    let line = lines.get(k);
+    if (line === undefined) {
+      const text = this.key(k);
+      line = { text: `${this.pad(indent)}${this.dollars(text)}:`, col: indent + runeLength(text) + 1 };
+      lines.set(k, line);
+    }
+    this.parts.push(line.text);
+    return line.col;
   }
 
   value(v: unknown, shape: Shape, indent: number, col: number, afterDash: boolean): void {
