@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { DiagnosticBag, KeyPath, Location } from "./diagnostics.js";
 import { formatKeyPath } from "./diagnostics.js";
+import { isCleanAbsolute } from "./normalize-volumes.js";
 
 /** A document to lay over another: its data and the paths tagged `!reset` / `!override` in it. */
 export interface MergeOverlay {
@@ -335,7 +336,7 @@ function keyOfKeyValue(e: unknown): string {
 }
 
 const cleanTarget = (t: string): string => {
-  if (t === "") return t;
+  if (t === "" || isCleanAbsolute(t)) return t;
   const n = path.posix.normalize(t);
   return n.length > 1 && n.endsWith("/") ? n.slice(0, -1) : n;
 };
@@ -426,28 +427,47 @@ const UNIQUE_RULES: ReadonlyArray<readonly [string, Indexer]> = [
   ["services.*.tmpfs", keyOfKeyValue],
   ["services.*.volumes", volumeTarget],
 ];
-const UNIQUE = byLastKey(UNIQUE_RULES.map(([p, f]) => [p.split("."), f] as const));
+/** The rules as a trie of keys ("*" any key): the walk goes only where a rule can apply. */
+interface UniqueNode {
+  children: Map<string, UniqueNode>;
+  star?: UniqueNode;
+  indexer?: Indexer;
+}
+const UNIQUE: UniqueNode = { children: new Map() };
+for (const [pattern, indexer] of UNIQUE_RULES) {
+  let node = UNIQUE;
+  for (const key of pattern.split(".")) {
+    let next = key === "*" ? node.star : node.children.get(key);
+    if (next === undefined) {
+      next = { children: new Map() };
+      if (key === "*") node.star = next;
+      else node.children.set(key, next);
+    }
+    node = next;
+  }
+  node.indexer = indexer;
+}
 
 /** Drops entries of keyed sequences (ports, volumes, environment lists, ...) that a later entry redefines. */
 export function enforceUnique(doc: unknown): unknown {
-  walkUnique(doc, []);
+  walkUnique(doc, UNIQUE);
   return doc;
 }
 
-/** `at` is the path of `v`, extended and restored in place while walking. */
-function walkUnique(v: unknown, at: string[]): void {
-  if (isObject(v)) {
-    for (const k of Object.keys(v)) {
-      const e = v[k];
-      at.push(k);
-      if (Array.isArray(e)) {
-        const indexer = lookup(UNIQUE, at);
-        if (indexer) v[k] = dedupe(e, indexer);
-      } else if (at.length <= 4) {
-        // Every keyed sequence sits at most five keys deep (services.*.networks.*.aliases).
-        walkUnique(e, at);
-      }
-      at.pop();
+/** `node`: the rules below `v`'s path. A key named by a rule wins over `*`, as in the rules' lookup. */
+function walkUnique(v: unknown, node: UniqueNode): void {
+  if (!isObject(v)) return;
+  const star = node.star;
+  for (const k of Object.keys(v)) {
+    const named = node.children.size === 0 ? undefined : node.children.get(k);
+    if (named === undefined && star === undefined) continue;
+    const e = v[k];
+    if (Array.isArray(e)) {
+      const indexer = named?.indexer ?? star?.indexer;
+      if (indexer) v[k] = dedupe(e, indexer);
+    } else if (isObject(e)) {
+      if (named !== undefined && named.children.size + (named.star ? 1 : 0) > 0) walkUnique(e, named);
+      if (star !== undefined && star.children.size + (star.star ? 1 : 0) > 0) walkUnique(e, star);
     }
   }
 }

@@ -1,5 +1,6 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cleanTarget, expandUser, parseVolumeSpec, resolveContextPath, resolveHostPath } from "./normalize-volumes.js";
+import { cleanTarget, expandUser, isCleanAbsolute, parseVolumeSpec, resolveContextPath, resolveHostPath } from "./normalize-volumes.js";
 
 describe("parseVolumeSpec", () => {
   const cases: [string, object][] = [
@@ -47,5 +48,18 @@ describe("paths", () => {
   });
   it.each([["/data/", "/data"], ["/a//b/./c", "/a/b/c"], ["/", "/"], ["", ""]])("cleanTarget(%j) = %j", (t, want) => {
     expect(cleanTarget(t)).toBe(want);
+  });
+});
+
+describe("cleanTarget's fast path", () => {
+  it("answers as path.Clean does, clean or not", () => {
+    const slow = (t: string): string => (t === "" ? "" : path.posix.normalize(t).replace(/(.)\/$/, "$1"));
+    const samples = ["/", "/data", "/data/", "//data", "/a//b", "/a/./b", "/a/../b", "/a/..", "/a/.", "/.config/x", "/a/.hidden", "/a/b.c/d", "/x..y", "relative/p", "./p", "/a b/c", "/a/b/"];
+    for (const t of samples) {
+      expect(cleanTarget(t), t).toBe(slow(t));
+      if (isCleanAbsolute(t)) expect(slow(t), t).toBe(t);
+    }
+    expect(isCleanAbsolute("/var/lib/app")).toBe(true);
+    expect(isCleanAbsolute("/var/lib/app/")).toBe(false);
   });
 });

@@ -46,7 +46,16 @@ function isFilePath(source: string): boolean {
 
 /** Cleans a container path the way Go's path.Clean does ("/data/" → "/data"). */
 export function cleanTarget(target: string): string {
+  if (isCleanAbsolute(target)) return target;
   return target === "" ? "" : path.posix.normalize(target).replace(/(.)\/$/, "$1");
+}
+
+/**
+ * Whether an absolute path is clean already (no empty, `.` or `..` segment, no trailing `/`):
+ * nearly every container path, checked without normalizing it.
+ */
+export function isCleanAbsolute(p: string): boolean {
+  return p.length > 1 && p.charCodeAt(0) === 47 && p.charCodeAt(p.length - 1) !== 47 && !p.includes("//") && !p.includes("/.");
 }
 
 /** Parses a short-syntax volume; a string error when malformed. */
