@@ -178,7 +178,19 @@ class YamlWriter {
   /** A struct's entries at `indent`, in the shape's order, then its x- extensions; returns how many. */
   fields(obj: Record<string, unknown>, shape: Struct, indent: number): number {
     let count = 0;
-    for (const field of shape.fields) {
+    // The fields the object has, in the shape's order, and its x- extensions: one pass over
+    // its own keys (a service sets a score of the hundred a service may have).
+    const index = fieldIndex(shape);
+    const present: number[] = [];
+    let ext: string[] | undefined;
+    for (const k of Object.keys(obj)) {
+      const i = index.get(k);
+      if (i !== undefined) present.push(i);
+      else if (k.startsWith("x-")) (ext ??= []).push(k);
+    }
+    present.sort(byNumber);
+    for (const i of present) {
+      const field = shape.fields[i]!;
       const v = obj[field.key];
       if (v === undefined || v === null) continue;
       if (field.optOut) {
@@ -209,10 +221,12 @@ class YamlWriter {
       this.value(v, sub, indent, c, false);
       count++;
     }
-    for (const k of extensionKeys(obj)) {
-      const c = this.entryKey(k, indent);
-      this.any(obj[k], indent, c, false);
-      count++;
+    if (ext !== undefined) {
+      for (const k of ext.sort(yamlKeyCompare)) {
+        const c = this.entryKey(k, indent);
+        this.any(obj[k], indent, c, false);
+        count++;
+      }
     }
     return count;
   }
@@ -259,6 +273,23 @@ class YamlWriter {
     this.string(v, 0, c);
   }
 }
+
+const fieldIndexes = new Map<Struct, Map<string, number>>();
+
+/** A struct's field positions by key (a shape that names a key twice keeps the first). */
+function fieldIndex(shape: Struct): Map<string, number> {
+  let index = fieldIndexes.get(shape);
+  if (index === undefined) {
+    index = new Map();
+    shape.fields.forEach((f, i) => {
+      if (!index!.has(f.key)) index!.set(f.key, i);
+    });
+    fieldIndexes.set(shape, index);
+  }
+  return index;
+}
+
+const byNumber = (a: number, b: number): number => a - b;
 
 function extensionKeys(obj: Record<string, unknown>): string[] {
   let ext: string[] | undefined;
