@@ -66,7 +66,7 @@ export function toStringList(v: unknown): string[] | undefined {
 
 /** Copies the `x-*` keys of `from` onto `to`. */
 export function copyExtensions(from: Obj, to: object): void {
-  for (const [k, v] of Object.entries(from)) if (k.startsWith("x-")) (to as Obj)[k] = v;
+  for (const k of Object.keys(from)) if (k.startsWith("x-")) (to as Obj)[k] = from[k];
 }
 
 /** `nofile: 65535` → {single}; `{soft, hard}` kept. */
