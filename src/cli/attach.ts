@@ -66,14 +66,17 @@ export async function attachAndFollow(
     // The stop went as asked: its view ends as done, whatever code `up` exits with (130).
     await closeProgress(sink, true);
   };
+  // With --progress json every line on the progress stream is JSON: compose's notices become info lines.
+  const json = resolveProgress(global) === "json";
+  const notice = (text: string) => (json ? sink({ type: "info", message: text }) : process.stderr.write(`${text}\n`));
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write("Gracefully stopping... (press Ctrl+C again to force)\n");
+      notice("Gracefully stopping... (press Ctrl+C again to force)");
       exitCode = 130;
       void stopAll(false);
     } else {
-      process.stderr.write("Killing...\n");
+      notice("Killing...");
       void stopAll(true);
     }
   };
@@ -132,7 +135,7 @@ export async function attachAndFollow(
         if (opts.abortOnContainerExit || opts.exitCodeFrom !== undefined || (opts.abortOnContainerFailure && failure)) {
           decided = true;
           if (opts.exitCodeFrom === undefined) exitCode = info.state.exitCode;
-          process.stderr.write("Aborting on container exit...\n");
+          notice("Aborting on container exit...");
           await stopAll(false);
         }
       }
