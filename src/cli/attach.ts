@@ -159,8 +159,9 @@ export async function attachAndFollow(
   })().catch(() => {
     // The event stream ends with the attach (abort) or with the engine; the followed streams report.
   });
-  menu?.start();
   try {
+    // Inside the try: a terminal that refuses raw mode still gets its streams back.
+    menu?.start();
     // New tasks may be pushed while waiting: loop until none is left.
     for (let done = 0; done < tasks.length; done++) await tasks[done];
   } finally {

@@ -157,6 +157,26 @@ describe.skipIf(!engine)("moor watch as machines read it", () => {
     expect(all.at(-1)).toMatchObject({ type: "watch", state: "disabled" });
   });
 
+  it("up --watch --progress json: stderr is JSON lines only (the stop's notice included); stdout has the logs", async () => {
+    await requireImages(e);
+    const p = project({ "compose.yaml": compose(), "src/index.txt": "one\n" });
+    const w = startMoor(p.dir, ["-p", p.name, "--progress", "json", "up", "--watch"]);
+    const lines = () => w.stderr().split("\n").filter((l) => l.startsWith("{"));
+    await w.waitFor("Watch enabled", () => lines().some((l) => l.includes('"message":"Watch enabled"')));
+    p.write("src/index.txt", "two\n");
+    await w.waitFor("the sync's end", () => lines().some((l) => l.includes('"action":"sync"') && l.includes('"status":"Done"')));
+    // Ctrl-C stops the project, as attached up does: exit 130.
+    expect(await w.stop()).toBe(130);
+    const all = jsonLines(w.stderr());
+    const ajv = new Ajv2020.default({ allErrors: true, strict: true });
+    ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    const validate = ajv.compile(progressJsonSchema);
+    for (const obj of all) expect(validate(obj), `${JSON.stringify(obj)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    expect(all.some((o) => o.type === "info" && String(o.message).startsWith("Gracefully stopping"))).toBe(true);
+    expect(all.some((o) => o.type === "resource" && o.name === `${p.name}-web-1` && o.text === "Stopped")).toBe(true);
+    expect(w.stdout()).toContain("Attaching to web-1");
+  });
+
   it("a piped `moor watch` never loads ink or react", async () => {
     await requireImages(e);
     // A module hook that writes down every file of ink or react that gets loaded (throwing would
