@@ -80,7 +80,9 @@ export async function attachAndFollow(
       void stopAll(true);
     }
   };
+  // compose stops the same way on SIGTERM (e.g. `kill`, a process manager) as on Ctrl-C.
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
 
   // compose's navigation menu (d detach, w watch) under the logs of an attached up on a terminal;
   // `up --watch` has its own.
@@ -167,6 +169,7 @@ export async function attachAndFollow(
   } finally {
     menu?.stop();
     process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGTERM", onSigint);
     stopping.abort();
     await newcomers;
     if (watchSession?.active) await watchSession.stop();
