@@ -23,6 +23,8 @@ export async function attachAndFollow(
   sink: EventSink = () => {},
   /** Unix seconds to show output from (default: a moment ago, so the first lines of a fresh start are kept). */
   fromSeconds?: number,
+  /** `up --watch`'s session: the menu shows it as on and can turn it off and on again. */
+  watching?: { active: boolean; stop(): Promise<void> },
 ): Promise<number> {
   const since = fromSeconds ?? Math.floor(Date.now() / 1000) - 2;
   const chosen = services.length > 0 ? new Set(services) : undefined;
@@ -84,12 +86,13 @@ export async function attachAndFollow(
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
 
-  // compose's navigation menu (d detach, w watch) under the logs of an attached up on a terminal;
-  // `up --watch` has its own.
+  // compose's navigation menu (d detach, w watch) under the logs of an attached up on a terminal.
   let detached = false;
-  let watchSession: { active: boolean; stop(): Promise<void> } | undefined;
+  let watchSession = watching;
+  // Only a session the menu started ends with this attach; `up --watch`'s own is its caller's.
+  let ownSession = false;
   const terminals = process.stdout.isTTY === true && process.stdin.isTTY === true && typeof process.stdin.setRawMode === "function";
-  const withMenu = opts.watch !== true && menuEnabled(opts.menu, process.env, terminals && resolveProgress(global) === "tty", terminals);
+  const withMenu = menuEnabled(opts.menu, process.env, terminals && resolveProgress(global) === "tty", terminals);
   const watchable = Object.entries(project.services).some(([name, s]) => (!chosen || chosen.has(name)) && (s.develop?.watch?.length ?? 0) > 0);
   const actions: MenuActions = {
     detach: () => {
@@ -107,12 +110,13 @@ export async function attachAndFollow(
             }
             const { WatchSession } = await import("./commands/watch.js");
             watchSession = await WatchSession.start(global, services, { prune: true });
+            ownSession = true;
             return true;
           },
         }
       : {}),
   };
-  const menu = withMenu ? new NavigationMenu({ out: process.stdout, err: process.stderr, input: process.stdin, color: opts.color !== false && !process.env.NO_COLOR }, actions) : undefined;
+  const menu = withMenu ? new NavigationMenu({ out: process.stdout, err: process.stderr, input: process.stdin, color: opts.color !== false && !process.env.NO_COLOR }, actions, watchSession?.active === true) : undefined;
 
   const abortOnExit = opts.abortOnContainerExit || opts.abortOnContainerFailure || opts.exitCodeFrom !== undefined;
   let decided = false;
@@ -172,7 +176,8 @@ export async function attachAndFollow(
     process.removeListener("SIGTERM", onSigint);
     stopping.abort();
     await newcomers;
-    if (watchSession?.active) await watchSession.stop();
+    // Detaching ends watch too (compose's detach ends the whole `up --watch`).
+    if ((ownSession || detached) && watchSession?.active) await watchSession.stop();
   }
   return detached ? 0 : exitCode;
 }

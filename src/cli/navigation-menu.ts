@@ -76,7 +76,11 @@ export class NavigationMenu {
   constructor(
     private readonly term: MenuTerminal,
     private readonly actions: MenuActions,
-  ) {}
+    /** Watch is already on (`up --watch`): the menu offers to disable it. */
+    watching = false,
+  ) {
+    this.watching = watching;
+  }
 
   private get proc(): MenuProcess {
     return this.term.proc ?? nodeProcess;

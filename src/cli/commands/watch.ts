@@ -96,11 +96,12 @@ export async function upWatchCommand(global: GlobalOptions, services: string[], 
   let from: number | undefined;
   while (session.active) {
     const jobDone = session.nextJob();
-    code = await attachAndFollow(engine, session.currentProject, services, up, global, lineSink(global), from);
+    code = await attachAndFollow(engine, session.currentProject, services, up, global, lineSink(global), from, session);
     // The replacements start after the old containers ended, which is now: output from a second
     // before this on is theirs, however long the recreate and the wait below take.
     from = Math.floor(Date.now() / 1000) - 1;
-    // Ctrl-C: the attached up stopped the project, as it does without --watch.
+    // Ctrl-C: the attached up stopped the project, as it does without --watch. (Watch turned off
+    // from the menu also ends the loop: the attach it was in is over.)
     if (!session.active || code === 130) break;
     // Every attached container ended: a recreate replaced them, or they exited. Attach again
     // once watch has changed something.
