@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Project, ServiceConfig } from "../compose/types.js";
 import { LABELS } from "../engine/types.js";
 import { serviceConfigHash } from "./config-hash.js";
-import { containerName, containerSpec, fileInjections, goDurationToNanos, networksByPriority } from "./container-spec.js";
+import { containerName, containerSpec, fileInjections, goDurationToNanos, healthcheckError, imageBuildLabels, networksByPriority } from "./container-spec.js";
 import type { ContainerCreateBody, ContainerSpecContext, HostConfigSpec } from "./container-spec.js";
 import { MOOR_CONFIG_LABEL } from "./observed-state.js";
 
@@ -51,6 +51,7 @@ describe("containerSpec: HostConfig", () => {
     ["port bindings", { ports: [{ mode: "ingress", target: 80, published: "8080", protocol: "tcp", host_ip: "127.0.0.1" }, { mode: "ingress", target: 80, protocol: "tcp" }] }, { PortBindings: { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }, { HostPort: "" }] } }],
     ["restart", { restart: "on-failure:3" }, { RestartPolicy: { Name: "on-failure", MaximumRetryCount: 3 } }],
     ["deploy restart policy wins, 'any' is always", { restart: "no", deploy: { restart_policy: { condition: "any" } } }, { RestartPolicy: { Name: "always" } }],
+    ["deploy restart policy without condition: the engine's empty policy, as compose v5", { restart: "always", deploy: { restart_policy: { delay: "5s" } } }, { RestartPolicy: { Name: "" } }],
     ["capabilities and privileges", { cap_add: ["NET_ADMIN"], cap_drop: ["ALL"], privileged: true, read_only: true, init: true }, { CapAdd: ["NET_ADMIN"], CapDrop: ["ALL"], Privileged: true, ReadonlyRootfs: true, Init: true }],
     ["memory and cpus", { mem_limit: 512, cpus: 1.5, shm_size: 64 }, { Memory: 512, NanoCpus: 1_500_000_000, ShmSize: 64 }],
     ["deploy limits win over the service fields", { mem_limit: 512, cpus: 1, deploy: { resources: { limits: { memory: 1024, cpus: 0.5 } } } }, { Memory: 1024, NanoCpus: 500_000_000 }],
@@ -92,6 +93,27 @@ describe("containerSpec: HostConfig", () => {
     ]);
   });
 
+  it("sends plain binds and named volumes as compose v5 does: Binds with the access mode always written", () => {
+    const service: ServiceConfig = {
+      name: "web",
+      image: "nginx",
+      volumes: [
+        { type: "bind", source: "/p/src", target: "/src" },
+        { type: "bind", source: "/p/z", target: "/z", read_only: true, bind: { selinux: "z", create_host_path: true } },
+        { type: "bind", source: "/p/shared", target: "/shared", bind: { propagation: "rshared", create_host_path: true } },
+        { type: "volume", source: "data", target: "/data" },
+        { type: "volume", source: "data", target: "/ro", read_only: true },
+        { type: "volume", source: "data", target: "/sub", volume: { subpath: "x" } },
+      ],
+    };
+    const hc = containerSpec(project(service, { volumes: { data: { name: "demo_data" } } }), service, 1, ctx).body.HostConfig;
+    expect(hc.Binds).toEqual(["/p/src:/src:rw", "/p/z:/z:ro,z", "demo_data:/data:rw", "demo_data:/ro:ro"]);
+    expect(hc.Mounts).toEqual([
+      { Type: "bind", Source: "/p/shared", Target: "/shared", BindOptions: { Propagation: "rshared", CreateMountpoint: true } },
+      { Type: "volume", Source: "demo_data", Target: "/sub", VolumeOptions: { Subpath: "x" } },
+    ]);
+  });
+
   it("file secrets are read-only binds under /run/secrets", () => {
     const service: ServiceConfig = { name: "web", image: "nginx", secrets: [{ source: "token" }, { source: "token", target: "/etc/t" }] };
     const p = project(service, { secrets: { token: { name: "demo_token", file: "/p/token.txt" } } });
@@ -99,6 +121,27 @@ describe("containerSpec: HostConfig", () => {
       { Type: "bind", Source: "/p/token.txt", Target: "/run/secrets/token", ReadOnly: true },
       { Type: "bind", Source: "/p/token.txt", Target: "/etc/t", ReadOnly: true },
     ]);
+  });
+});
+
+describe("imageBuildLabels", () => {
+  it("adds compose's version, project and service labels to the build's own", () => {
+    const service: ServiceConfig = { name: "app", build: { context: "/p", labels: { "com.example.built": "yes" } } };
+    expect(imageBuildLabels("demo", service, "0.1.0")).toEqual({
+      "com.example.built": "yes",
+      [LABELS.version]: "0.1.0",
+      [LABELS.project]: "demo",
+      [LABELS.service]: "app",
+    });
+  });
+});
+
+describe("healthcheckError", () => {
+  it("refuses start_interval without start_period, as compose v5 does at create", () => {
+    const service = (healthcheck: ServiceConfig["healthcheck"]): ServiceConfig => ({ name: "web", image: "nginx", healthcheck });
+    expect(healthcheckError(service({ test: ["CMD", "true"], start_interval: "1s" }))).toBe("service web: healthcheck.start_interval requires healthcheck.start_period to be set");
+    expect(healthcheckError(service({ test: ["CMD", "true"], start_interval: "1s", start_period: "5s" }))).toBeUndefined();
+    expect(healthcheckError(service({ test: ["CMD", "true"] }))).toBeUndefined();
   });
 });
 

@@ -212,7 +212,9 @@ function resolveServiceRef(project: Project, value: string | undefined): string 
 
 function restartPolicy(service: ServiceConfig): HostConfigSpec["RestartPolicy"] {
   const fromDeploy = service.deploy?.restart_policy;
-  const raw = fromDeploy ? (fromDeploy.condition ?? "any") : service.restart;
+  // Compose v5 gives a deploy restart_policy without `condition` no default: the engine's empty
+  // policy name, so the container is not restarted (the spec's "any" is Swarm's default).
+  const raw = fromDeploy ? (fromDeploy.condition ?? "") : service.restart;
   if (raw === undefined) return undefined;
   const [condition = "", count] = raw.split(":");
   const name = { none: "no", no: "no", any: "always", always: "always", "on-failure": "on-failure", "unless-stopped": "unless-stopped" }[condition] ?? condition;
@@ -220,22 +222,30 @@ function restartPolicy(service: ServiceConfig): HostConfigSpec["RestartPolicy"] 
   return compact({ Name: name, MaximumRetryCount: retries });
 }
 
+/**
+ * The legacy `Binds` form compose v5 sends for a mount that needs none of the Mounts API's options:
+ * `<source>:<target>:<rw|ro>[,selinux]`, the access mode always written.
+ */
 function bindString(source: string, v: ServiceVolumeConfig): string {
-  const opts: string[] = [];
-  if (v.read_only) opts.push("ro");
+  const opts = [v.read_only ? "ro" : "rw"];
   if (v.bind?.selinux) opts.push(v.bind.selinux);
-  if (v.bind?.propagation) opts.push(v.bind.propagation);
-  return opts.length > 0 ? `${source}:${v.target}:${opts.join(",")}` : `${source}:${v.target}`;
+  return `${source}:${v.target}:${opts.join(",")}`;
 }
 
 function volumeMounts(project: Project, service: ServiceConfig): { binds: string[]; mounts: MountSpec[] } {
   const binds: string[] = [];
   const mounts: MountSpec[] = [];
   for (const v of service.volumes ?? []) {
-    if (v.type === "bind" && v.source && v.bind?.create_host_path !== false && v.bind?.recursive === undefined) {
-      // The short bind syntax creates a missing host directory, as compose's volumes do by
-      // default; the Mounts API would refuse it instead.
+    // Compose uses the Binds API unless an option only Mounts has is set: binds then create a
+    // missing host directory (the Mounts API refuses it), and named volumes look as `docker run -v`
+    // makes them (HostConfig.Binds, Mode "rw").
+    if (v.type === "bind" && v.source && v.bind?.create_host_path !== false && !v.bind?.propagation && v.bind?.recursive === undefined) {
       binds.push(bindString(v.source, v));
+      continue;
+    }
+    const named = v.type === "volume" && v.source ? project.volumes?.[v.source] : undefined;
+    if (named && !v.volume?.nocopy && !v.volume?.subpath && !nonEmptyRecord(v.volume?.labels)) {
+      binds.push(bindString(named.name, v));
       continue;
     }
     const source = v.type === "volume" && v.source ? (project.volumes?.[v.source]?.name ?? v.source) : v.source;
@@ -429,6 +439,13 @@ function blkio(service: ServiceConfig): Partial<HostConfigSpec> {
   };
 }
 
+/** Compose refuses to create a container whose healthcheck has `start_interval` without `start_period` (moby#48874). */
+export function healthcheckError(service: ServiceConfig): string | undefined {
+  const h = service.healthcheck;
+  if (!h || h.start_interval === undefined || h.start_period !== undefined) return undefined;
+  return `service ${service.name}: healthcheck.start_interval requires healthcheck.start_period to be set`;
+}
+
 function healthcheck(service: ServiceConfig): HealthcheckSpec | undefined {
   const h = service.healthcheck;
   if (!h) return undefined;
@@ -463,6 +480,11 @@ export function containerLabels(project: Project, service: ServiceConfig, number
   if (ctx.replaces) labels[LABELS.replace] = service.container_name ?? `${service.name}-${number}`;
   labels[MOOR_CONFIG_LABEL] = canonicalJson(recordedServiceConfig(service));
   return labels;
+}
+
+/** The labels compose v5 gives an image it builds: the build's own, then its version, project and service. */
+export function imageBuildLabels(projectName: string, service: ServiceConfig, version: string): Record<string, string> {
+  return { ...(service.build?.labels ?? {}), [LABELS.version]: version, [LABELS.project]: projectName, [LABELS.service]: service.name };
 }
 
 /** The labels of a network moor creates: compose's, its config hash, and moor's config label for diffs. */

@@ -5,7 +5,7 @@ import type { Project, ServiceConfig, ServiceHook } from "../compose/types.js";
 import type { Engine, NetworkCreateRequest } from "../engine/engine.js";
 import { LABELS } from "../engine/types.js";
 import { ConflictError, NotFoundError } from "../engine/errors.js";
-import { containerName, containerSpec, fileInjections, networkLabels, volumeLabels, type ContainerCreateSpec, type FileInjection, type MountSpec } from "./container-spec.js";
+import { containerName, containerSpec, fileInjections, imageBuildLabels, networkLabels, volumeLabels, type ContainerCreateSpec, type FileInjection, type MountSpec } from "./container-spec.js";
 import type { EventSink, MoorEvent, ResourceKind, ResourceStatus } from "./events.js";
 import type { ObservedState } from "./observed-state.js";
 import type { ContainerRef, Plan, PlanAction } from "./plan-types.js";
@@ -170,7 +170,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
             dockerfileInline: build.dockerfile_inline,
             args,
             target: build.target,
-            labels: { ...(build.labels ?? {}), [LABELS.project]: ctx.project.name, [LABELS.service]: a.service },
+            labels: imageBuildLabels(ctx.project.name, svc, ctx.version),
             network: build.network,
             extraHosts: Object.entries(build.extra_hosts ?? {}).flatMap(([h, ips]) => ips.map((ip) => `${h}:${ip}`)),
             cacheFrom: build.cache_from,
@@ -458,9 +458,13 @@ async function waitForService(
           fail(c.name, `dependency failed to start: container ${c.name} exited (${info.state.exitCode})`);
         }
         if (condition === "service_healthy") {
-          if (c.health === undefined) fail(c.name, `dependency failed to start: container ${c.name} has no healthcheck configured`);
-          if (c.health === "unhealthy") fail(c.name, `dependency failed to start: container ${c.name} is unhealthy`);
-          if (c.health !== "healthy") ready = false;
+          // The list's status text names no health while a container restarts or is created;
+          // compose reads the health from an inspect, so a restarting container that has a
+          // healthcheck is "unhealthy" or "starting", not one without a healthcheck.
+          const health = c.health ?? (await engine.inspectContainer(c.id)).state.health;
+          if (health === undefined) fail(c.name, `dependency failed to start: container ${c.name} has no healthcheck configured`);
+          if (health === "unhealthy") fail(c.name, `dependency failed to start: container ${c.name} is unhealthy`);
+          if (health !== "healthy") ready = false;
         } else if (c.state !== "running") ready = false;
       }
     }
