@@ -210,6 +210,8 @@ volumes:
       "com.docker.compose.project.working_dir": dir,
       "com.docker.compose.depends_on": "api:service_healthy:false,cache:service_started:false",
     });
+    // The default .env gives no environment_file label: compose v5 writes only --env-file's.
+    expect(web.Config.Labels["com.docker.compose.project.environment_file"]).toBeUndefined();
     expect(web.Config.StopSignal).toBe("SIGQUIT");
     expect(web.Config.StopTimeout).toBe(90);
     // StartInterval is sent too; engines before API 1.44 drop it.
