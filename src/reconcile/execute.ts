@@ -59,6 +59,14 @@ export interface ExecuteContext {
 }
 
 /** A dependency that exited or turned unhealthy: an expected failure with the reason, not a hang. */
+/**
+ * Thrown by an engine wrapper (`down`'s) when a network it was asked to remove still has
+ * containers attached: compose then reports "Resource is still in use" for it and goes on.
+ */
+export class NetworkInUseError extends Error {
+  override name = "NetworkInUseError";
+}
+
 export class DependencyFailedError extends Error {
   readonly expected = true;
   constructor(message: string, readonly hint?: string) {
@@ -132,7 +140,13 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
       }
       case "remove-network":
         emit("network", a.name, "Removing", false);
-        await engine.removeNetwork(a.name);
+        try {
+          await engine.removeNetwork(a.name);
+        } catch (err) {
+          if (!(err instanceof NetworkInUseError)) throw err;
+          emit("network", a.name, "Warning", true, { detail: "Resource is still in use" });
+          return;
+        }
         emit("network", a.name, "Removed", true);
         return;
       case "create-volume":

@@ -294,6 +294,21 @@ describe.skipIf(!engine)("fidelity: errors compose v5 reports when it creates co
     expect(await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`])).toBe("");
   });
 
+  it("down keeps a one-off container and says its network is still in use instead of claiming it was removed", async () => {
+    const project = uniqueProject("fid-downrun");
+    projects.push(project);
+    const dir = writeProject({ "compose.yaml": `services:\n  a:\n    image: ${BUSYBOX}\n    command: ["sleep", "3600"]\n` });
+    expectOk(await runMoor(["-p", project, "up", "-d"], { cwd: dir }), ["up", "-d"]);
+    expectOk(await runMoor(["-p", project, "run", "-d", "a"], { cwd: dir }), ["run", "-d", "a"]);
+    const r = await runMoor(["-p", project, "down"], { cwd: dir });
+    expect(r.exitCode).toBe(0);
+    expect(r.all).toContain(`Network ${project}_default  Warning Resource is still in use`);
+    expect(r.all).not.toContain(`Network ${project}_default  Removed`);
+    // compose's down leaves one-off containers to --remove-orphans.
+    expect((await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`, "--filter", "label=com.docker.compose.oneoff=True"])).trim()).not.toBe("");
+    expect(await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`, "--filter", "label=com.docker.compose.oneoff=False"])).toBe("");
+  });
+
   it("a crash-looping service_healthy dependency with a healthcheck is reported as unhealthy or exited, never as having no healthcheck", async () => {
     const project = uniqueProject("fid-crashdep");
     projects.push(project);
