@@ -153,6 +153,15 @@ describe("containerSpec: networks", () => {
     expect(s.extraNetworks).toEqual([]);
   });
 
+  it("interface_name becomes the endpoint's ifname driver option and gw_priority its GwPriority, as compose v5 sends them", () => {
+    const s = spec({ networks: { back: { interface_name: "eth7", driver_opts: { "com.docker.network.endpoint.ifname": "x", other: "1" }, gw_priority: 5 } } });
+    expect(s.body.NetworkingConfig?.EndpointsConfig["demo_back"]).toEqual({
+      Aliases: ["demo-web-1", "web"],
+      DriverOpts: { "com.docker.network.endpoint.ifname": "eth7", other: "1" },
+      GwPriority: 5,
+    });
+  });
+
   it("connects the first network by priority at create and the others after", () => {
     const s = spec({ networks: { default: null, back: { aliases: ["api"], ipv4_address: "10.0.0.5", priority: 10 } } }, 2);
     expect(s.body.HostConfig.NetworkMode).toBe("demo_back");

@@ -352,17 +352,23 @@ export function fileInjections(project: Project, service: ServiceConfig, environ
   return { files, errors };
 }
 
+const IFNAME_OPTION = "com.docker.network.endpoint.ifname";
+
 function endpoint(service: ServiceConfig, ownName: string, key: string, useAliases: boolean, linkList: string[] | undefined): EndpointSpec {
   const cfg = service.networks?.[key] ?? undefined;
   const aliases = [ownName];
   if (useAliases) aliases.push(service.name, ...(cfg?.aliases ?? []));
   const ipam = compact({ IPv4Address: cfg?.ipv4_address, IPv6Address: cfg?.ipv6_address, LinkLocalIPs: nonEmpty(cfg?.link_local_ips) });
+  // `interface_name` is the endpoint driver option the engine names the interface by; compose
+  // sets it over a driver_opts entry of the same key.
+  const driverOpts = cfg?.interface_name ? { ...cfg.driver_opts, [IFNAME_OPTION]: cfg.interface_name } : cfg?.driver_opts;
   return compact<EndpointSpec>({
     Aliases: aliases,
     Links: linkList,
     IPAMConfig: Object.keys(ipam).length > 0 ? ipam : undefined,
     MacAddress: cfg?.mac_address,
-    DriverOpts: nonEmptyRecord(cfg?.driver_opts),
+    DriverOpts: nonEmptyRecord(driverOpts),
+    GwPriority: cfg?.gw_priority || undefined,
   });
 }
 
