@@ -63,6 +63,7 @@ describe("containerSpec: HostConfig", () => {
     ["volumes_from names the other service's first container", { volumes_from: ["db:ro", "container:legacy"] }, { VolumesFrom: ["demo-db-1:ro", "legacy"] }],
     ["extra hosts, dns, group_add", { extra_hosts: { "host.docker.internal": ["host-gateway"] }, dns: ["1.1.1.1"], dns_search: ["example"], dns_opt: ["ndots:1"], group_add: ["audio"] }, { ExtraHosts: ["host.docker.internal:host-gateway"], Dns: ["1.1.1.1"], DnsSearch: ["example"], DnsOptions: ["ndots:1"], GroupAdd: ["audio"] }],
     ["tmpfs", { tmpfs: ["/run", "/tmp:size=64m"] }, { Tmpfs: { "/run": "", "/tmp": "size=64m" } }],
+    ["a positive deploy pids limit wins over pids_limit", { pids_limit: 50, deploy: { resources: { limits: { pids: 100 } } } }, { PidsLimit: 100 }],
     ["cpu count, percent (times 100, as compose), realtime", { cpu_count: 2, cpu_percent: 50, cpu_rt_period: 1400, cpu_rt_runtime: 400 }, { CpuCount: 2, CpuPercent: 5000, CpuRealtimePeriod: 1400, CpuRealtimeRuntime: 400 }],
     [
       "blkio_config",
@@ -72,6 +73,12 @@ describe("containerSpec: HostConfig", () => {
     ["gpus ask for the gpu capability", { gpus: [{ driver: "nvidia", count: -1 }] }, { DeviceRequests: [{ Driver: "nvidia", Count: -1, Capabilities: [["gpu"]] }] }],
   ])("%s", (_what, service, expected) => {
     expect(spec(service).body.HostConfig).toMatchObject(expected);
+  });
+
+  it("zero swappiness and pids limits are not sent, as compose v5 skips them", () => {
+    const hc = spec({ mem_swappiness: 0, pids_limit: 0, deploy: { resources: { limits: { pids: 0 } } } }).body.HostConfig;
+    expect(hc).not.toHaveProperty("MemorySwappiness");
+    expect(hc).not.toHaveProperty("PidsLimit");
   });
 
   it("binds, named volumes by engine name, anonymous volumes, tmpfs mounts", () => {

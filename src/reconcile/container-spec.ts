@@ -568,7 +568,8 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
     Memory: limits?.memory ?? service.mem_limit,
     MemoryReservation: reservations?.memory ?? service.mem_reservation,
     MemorySwap: service.memswap_limit,
-    MemorySwappiness: service.mem_swappiness,
+    // Compose sends no swappiness for 0 and no pids limit for 0 (the engine's defaults then apply).
+    MemorySwappiness: service.mem_swappiness || undefined,
     NanoCpus: nanoCpus === undefined ? undefined : Math.round(nanoCpus * 1e9),
     CpuShares: service.cpu_shares,
     CpuPeriod: service.cpu_period,
@@ -580,7 +581,7 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
     CpuRealtimeRuntime: service.cpu_rt_runtime,
     ...blkio(service),
     CpusetCpus: service.cpuset,
-    PidsLimit: limits?.pids ?? service.pids_limit,
+    PidsLimit: (limits?.pids !== undefined && limits.pids > 0 ? limits.pids : undefined) ?? (service.pids_limit || undefined),
     OomKillDisable: service.oom_kill_disable,
     OomScoreAdj: service.oom_score_adj,
     CgroupParent: service.cgroup_parent,
