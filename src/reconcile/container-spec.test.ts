@@ -70,6 +70,11 @@ describe("containerSpec: HostConfig", () => {
       { blkio_config: { weight: 300, weight_device: [{ Path: "/dev/sda", Weight: 400 }], device_read_bps: [{ Path: "/dev/sda", Rate: "1048576" }], device_write_iops: [{ Path: "/dev/sda", Rate: "30" }] } },
       { BlkioWeight: 300, BlkioWeightDevice: [{ Path: "/dev/sda", Weight: 400 }], BlkioDeviceReadBps: [{ Path: "/dev/sda", Rate: 1048576 }], BlkioDeviceWriteIOps: [{ Path: "/dev/sda", Rate: 30 }] },
     ],
+    [
+      "CDI device names become a cdi device request, as compose v5 sends them",
+      { devices: [{ source: "nvidia.com/gpu=all", target: "nvidia.com/gpu=all", permissions: "rwm" }, { source: "/dev/fuse", target: "/dev/fuse", permissions: "rwm" }] },
+      { Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }], DeviceRequests: [{ Driver: "cdi", DeviceIDs: ["nvidia.com/gpu=all"] }] },
+    ],
     ["gpus ask for the gpu capability", { gpus: [{ driver: "nvidia", count: -1 }] }, { DeviceRequests: [{ Driver: "nvidia", Count: -1, Capabilities: [["gpu"]] }] }],
   ])("%s", (_what, service, expected) => {
     expect(spec(service).body.HostConfig).toMatchObject(expected);

@@ -423,6 +423,11 @@ function portBindings(service: ServiceConfig): HostConfigSpec["PortBindings"] {
   return nonEmptyRecord(out);
 }
 
+/** A CDI qualified device name, `vendor/class=name` (vendor and class start with a letter), given as both source and target. */
+function isCdiDevice(d: { source: string; target: string }): boolean {
+  return d.source === d.target && /^[A-Za-z](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\/[A-Za-z](?:[A-Za-z0-9_-]*[A-Za-z0-9])?=[A-Za-z0-9](?:[A-Za-z0-9._:-]*[A-Za-z0-9])?$/.test(d.source);
+}
+
 function deviceRequest(g: DeviceRequest, extra: string[]): NonNullable<HostConfigSpec["DeviceRequests"]>[number] {
   const caps = [...(g.capabilities ?? []), ...extra.filter((c) => !g.capabilities?.includes(c))];
   return compact({ Driver: g.driver, Count: g.count, DeviceIDs: nonEmpty(g.device_ids), Capabilities: caps.length > 0 ? [caps] : undefined, Options: nonEmptyRecord(g.options) });
@@ -551,6 +556,7 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
   const stopTimeout = service.stop_grace_period === undefined ? undefined : goDurationToNanos(service.stop_grace_period);
   const nanoCpus = limits?.cpus ?? service.cpus;
   const linkList = links(project, service, number);
+  const cdiDevices = (service.devices ?? []).filter(isCdiDevice).map((d) => d.source);
 
   const hostConfig = compact<HostConfigSpec>({
     Binds: nonEmpty(binds),
@@ -590,8 +596,12 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
       Object.entries(service.ulimits ?? {}).map(([name, u]) => ({ Name: name, Soft: u.single ?? u.soft ?? 0, Hard: u.single ?? u.hard ?? 0 })),
     ),
     Sysctls: nonEmptyRecord(service.sysctls),
-    Devices: nonEmpty(service.devices?.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target, CgroupPermissions: d.permissions }))),
+    Devices: nonEmpty(
+      service.devices?.filter((d) => !isCdiDevice(d)).map((d) => ({ PathOnHost: d.source, PathInContainer: d.target, CgroupPermissions: d.permissions })),
+    ),
     DeviceRequests: nonEmpty([
+      // CDI device names (`vendor.com/class=name`) are a request to the engine's CDI driver, as compose sends them.
+      ...(cdiDevices.length > 0 ? [{ Driver: "cdi", DeviceIDs: cdiDevices }] : []),
       // `gpus:` always asks for the gpu capability; deploy reservations say exactly what they want.
       ...(service.gpus ?? []).map((g) => deviceRequest(g, ["gpu"])),
       ...(reservations?.devices ?? []).map((g) => deviceRequest(g, [])),
