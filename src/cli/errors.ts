@@ -4,6 +4,12 @@ import fs from "node:fs";
 import { formatDiagnostic, formatKeyPath, type Diagnostic } from "../compose/diagnostics.js";
 import { codeFrame as renderCodeFrame } from "../ui/code-frame.js";
 
+// The bundled CLI (scripts/bundle-cli.mjs) has its own copy of this module, and the commands it
+// imports from dist/ have theirs: `instanceof` answers by a brand shared by every copy.
+const USER_ERROR = Symbol.for("moor.UserError");
+const EXIT_CODE = Symbol.for("moor.ExitCode");
+const branded = (value: unknown, brand: symbol): boolean => typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+
 /** An error the user can fix: printed without a stack trace. */
 export class UserError extends Error {
   constructor(
@@ -13,6 +19,11 @@ export class UserError extends Error {
   ) {
     super(message);
     this.name = "UserError";
+    Object.defineProperty(this, USER_ERROR, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, USER_ERROR);
   }
 }
 
@@ -21,6 +32,11 @@ export class ExitCode extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
     this.name = "ExitCode";
+    Object.defineProperty(this, EXIT_CODE, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, EXIT_CODE);
   }
 }
 

@@ -268,5 +268,3 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-const exitCode = await run(process.argv);
-process.exitCode = exitCode;

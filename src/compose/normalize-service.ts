@@ -434,11 +434,14 @@ export function normalizeService(name: string, raw: Obj, ctx: ServiceContext): S
 
   for (const k of PLAIN_STRINGS) if (raw[k] !== undefined && raw[k] !== null) out[k] = scalarText(raw[k]);
   for (const k of PLAIN_BOOLS) if (raw[k] !== undefined && raw[k] !== null) out[k] = toBool(raw[k]);
+  // (absent fields skipped before their key path is made: most services set few of them)
   for (const k of PLAIN_NUMBERS) {
+    if (raw[k] === undefined || raw[k] === null) continue;
     const n = toNumber(raw[k], ctx, at(k));
     if (n !== undefined) out[k] = n;
   }
   for (const k of BYTE_FIELDS) {
+    if (raw[k] === undefined || raw[k] === null) continue;
     const n = toBytes(raw[k], ctx, at(k));
     if (n !== undefined) out[k] = n;
   }

@@ -1,6 +1,7 @@
 // Parses compose YAML into plain data while remembering where every key and value stood,
 // so that later stages (interpolation, schema, consistency) can point at file:line:col.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode } from "yaml";
 import type { DiagnosticBag, KeyPath, Location } from "./diagnostics.js";
 import { parseFast } from "./fast-yaml.js";
 import { PositionIndex, SOURCE_LIMITS, type ParsedDocument } from "./positions.js";
@@ -8,6 +9,15 @@ import { PositionIndex, SOURCE_LIMITS, type ParsedDocument } from "./positions.j
 export { PositionIndex, SOURCE_LIMITS, pathKey, type ParsedDocument, type PathLocation } from "./positions.js";
 
 type SlotRef = ReturnType<PositionIndex["child"]>;
+
+/**
+ * The `yaml` package, loaded on first use: most files never need it (the fast front end reads
+ * them), and loading it is a good part of a cold `moor config`'s start-up.
+ */
+let yamlModule: typeof import("yaml") | undefined;
+function yaml(): typeof import("yaml") {
+  return (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml"));
+}
 
 /**
  * Parses one compose file. Several YAML documents in one file are returned in order
@@ -28,6 +38,7 @@ export function parseComposeYaml(file: string, text: string, bag: DiagnosticBag)
 
 /** The full parser (the `yaml` package's Document): every construct, every error located. */
 export function parseComposeYamlFull(file: string, text: string, bag: DiagnosticBag): ParsedDocument[] {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -92,6 +103,7 @@ class Walker {
 
   /** Converts a node to plain data, recording the key and value offsets of `path` in `slot`. */
   value(node: YamlNode | null | undefined, path: KeyPath, depth: number, keyOffset: number, slot: SlotRef): unknown {
+    const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
     if (keyOffset >= 0) slot.key = keyOffset;
     if (node === null || node === undefined) {
       if (slot.value < 0) slot.value = Math.max(keyOffset, 0);

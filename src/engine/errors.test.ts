@@ -49,6 +49,16 @@ describe("translateEngineError", () => {
     expect(err.hint).toBeTruthy();
   });
 
+  it("reads a reset as the engine going away on a local socket, and as a TLS mismatch over TCP", () => {
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    const local = translateEngineError(reset, "containers.create", "unix:///run/moor-second.sock");
+    expect(local.message).toBe("cannot reach the Docker engine at unix:///run/moor-second.sock: the engine closed the connection");
+    expect(local.hint).not.toMatch(/TLS/);
+    const tcp = translateEngineError(reset, "containers.create", "tcp://example:2376");
+    expect(tcp.message).toMatch(/TLS port spoken to without TLS/);
+    expect(translateEngineError(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }), "op", "unix:///x.sock")).toBeInstanceOf(EngineUnreachableError);
+  });
+
   it("asks whether the daemon runs, and where to look (DOCKER_HOST, the docker context), when the engine is down", () => {
     for (const code of ["ECONNREFUSED", "ENOENT"]) {
       const err = translateEngineError(Object.assign(new Error("x"), { code }), "op", "e");

@@ -153,6 +153,7 @@ const UNREACHABLE_CODES = new Set([
   "ENOTSOCK",
   "EPROTO",
   "ECONNRESET",
+  "EPIPE",
   "CERT_HAS_EXPIRED",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
@@ -217,7 +218,11 @@ function unreachableReason(code: string, endpoint: string): { reason: string; hi
     case "ETIMEDOUT":
       return { reason: "the connection timed out" };
     case "ECONNRESET":
-      return { reason: "the connection was reset (is it a TLS port spoken to without TLS, or the reverse?)", hint: "check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH" };
+    case "EPIPE":
+      // Over TCP a reset at once usually means TLS spoken to a plain port or the reverse; on a
+      // local socket it means the engine went away (stopped, restarted, crashed) mid-request.
+      if (/^(tcp|https?):/.test(endpoint)) return { reason: "the connection was reset (is it a TLS port spoken to without TLS, or the reverse?)", hint: "check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH" };
+      return { reason: "the engine closed the connection" };
     case "EPROTO":
       return { reason: "TLS handshake failed", hint: "check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH" };
     default:

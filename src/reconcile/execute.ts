@@ -4,7 +4,8 @@
 import type { Project, ServiceConfig, ServiceHook } from "../compose/types.js";
 import type { Engine, NetworkCreateRequest } from "../engine/engine.js";
 import { LABELS } from "../engine/types.js";
-import { ConflictError, NotFoundError } from "../engine/errors.js";
+import { ConflictError, EngineError, NotFoundError } from "../engine/errors.js";
+import { isNetworkTwinError, settleNetworkTwins, settleProjectNetworkTwins } from "./network-twins.js";
 import { containerName, containerSpec, fileInjections, imageBuildLabels, networkLabels, volumeLabels, type ContainerCreateSpec, type FileInjection, type MountSpec } from "./container-spec.js";
 import type { EventSink, MoorEvent, ResourceKind, ResourceStatus } from "./events.js";
 import type { ObservedState } from "./observed-state.js";
@@ -135,6 +136,8 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
           // Another run of this project (a concurrent `up`) created it between our look and now.
           if (!(err instanceof ConflictError) || !(await sameProjectNetwork(engine, a.name, spec.Labels))) throw err;
         }
+        // An engine before 25 may have let a concurrent run create a twin of it: keep one.
+        await settleNetworkTwins(engine, ctx.project.name, a.key, a.name);
         emit("network", a.name, "Created", true);
         return;
       }
@@ -242,7 +245,18 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         const svc = services[a.service];
         // `environment:`/`content:` secrets and configs have no file to bind: copy them in first.
         if (svc) for (const file of fileInjections(ctx.project, svc, ctx.environment ?? {}).files) await engine.putArchive(cid, "/", await oneFileTar(file), { copyUIDGID: file.copyUidGid });
-        await engine.startContainer(cid);
+        const start = async () => {
+          try {
+            await engine.startContainer(cid);
+          } catch (err) {
+            // Observed while a concurrent run was still creating it: listed, not yet startable.
+            if (!(err instanceof NotFoundError) || a.container.kind !== "existing") throw err;
+            await engine.startContainer(await whenUsable(engine, cid));
+          }
+        };
+        await retryOnNetworkTwins(start, engine, ctx.project.name).catch((err: unknown) => {
+          throw staleTask(err, a.container.name, a.service) ?? err;
+        });
         for (const hook of svc?.post_start ?? []) await runHook(engine, cid, a.service, hook);
         emit("container", a.container.name, "Started", true);
         return;
@@ -270,7 +284,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         if (a.container.kind === "planned" && recreates.has(a.container.action)) emit("container", a.to, "Recreated", true);
         return;
       case "connect-network":
-        await engine.connectNetwork(a.network, idOf(a.container), a.endpoint);
+        await retryOnNetworkTwins(() => engine.connectNetwork(a.network, idOf(a.container), a.endpoint), engine, ctx.project.name);
         return;
       case "disconnect-network":
         await engine.disconnectNetwork(a.network, idOf(a.container), true);
@@ -318,6 +332,42 @@ async function goneIsDone(call: Promise<void>, inspect: () => Promise<unknown>):
       throw err;
     }
     await sleepReal(100);
+  }
+}
+
+/**
+ * An engine stopped while it was starting a container can keep the container's task in containerd
+ * after it comes back: every later start then fails with "task <id>: already exists", whoever
+ * asks. Only a new container gets past it, so say that, with the command that makes one (a
+ * recreate carries the anonymous volumes over).
+ */
+function staleTask(err: unknown, name: string, service: string): EngineError | undefined {
+  if (!(err instanceof EngineError) || !/task [0-9a-f]+: already exists/.test(err.message)) return undefined;
+  return new EngineError(`container ${name} cannot start: the engine still holds its task from before the engine stopped or restarted (${err.engineMessage})`, {
+    operation: err.operation,
+    status: err.status,
+    engineMessage: err.engineMessage,
+    expected: true,
+    hint: `recreate it with \`up -d --force-recreate ${service}\` (anonymous volumes are carried over); other containers marked Error above may need the same`,
+    cause: err,
+  });
+}
+
+/**
+ * Runs a start or connect again after settling twin networks, while the engine finds a network
+ * name ambiguous or just removed (a concurrent run on an engine before 25 made a twin, and one of
+ * the runs is settling them: see network-twins.ts).
+ */
+async function retryOnNetworkTwins(call: () => Promise<void>, engine: ExecutorEngine, project: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await call();
+      return;
+    } catch (err) {
+      if (!isNetworkTwinError(err) || attempt >= 5) throw err;
+      // The other run may still be creating its twin; once settled, a moment for it to show.
+      if ((await settleProjectNetworkTwins(engine, project)) === 0) await sleepReal(200 * attempt);
+    }
   }
 }
 

@@ -219,6 +219,25 @@ describe("plan properties", () => {
   });
 });
 
+describe("a concurrent run's container in the making", () => {
+  it("a created container listed on no network yet is started, not replaced; one short of a network is replaced", () => {
+    const project: Project = { name: "prop", services: { web: { name: "web", image: "nginx:1" } } };
+    const engine: Engine = { containers: [], networks: [], volumes: [] };
+    const first = plan(project, observe(engine));
+    // What another run has done so far: the network, and the container created but not started.
+    execute(project, { ...first, actions: first.actions.filter((a) => a.kind !== "start-container") }, engine);
+    const c = engine.containers[0]!;
+    expect(c.state).toBe("created");
+    const primary = Object.keys(c.networks);
+    c.networks = {};
+    expect(plan(project, observe(engine)).actions.map((a) => a.kind)).toEqual(["start-container"]);
+    // Created on another network only (a run killed before its connects): not on ours, so replaced.
+    c.networks = { other_net: { networkId: "other_net" } };
+    expect(plan(project, observe(engine)).actions.map((a) => a.kind)).toContain("create-container");
+    expect(primary).toHaveLength(1);
+  });
+});
+
 describe("hooks and injected files", () => {
   const hooked: ServiceConfig = { name: "web", image: "nginx:1", scale: 2, pre_stop: [{ command: ["sh", "-c", "echo bye"] }], environment: { MODE: "a" } };
   const project: Project = { name: "prop", services: { web: hooked } };

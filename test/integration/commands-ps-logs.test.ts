@@ -182,9 +182,9 @@ describe.skipIf(!engine)("moor ps and moor logs on a real engine", () => {
     await waitFor("web-1  | boot 2");
     child.kill("SIGINT");
     const done = await child;
-    // Ctrl-C ends the follower cleanly (not the safety timeout, not a crash).
+    // Ctrl-C ends the follower cleanly (not the safety timeout, not a crash), with compose's 130.
     expect(done.timedOut).toBe(false);
-    expect({ code: done.exitCode, signal: done.signal, stderr: String(done.stderr) }).toEqual({ code: 0, signal: undefined, stderr: "" });
+    expect({ code: done.exitCode, signal: done.signal, stderr: String(done.stderr) }).toEqual({ code: 130, signal: undefined, stderr: "" });
     expect(out.split("\n").filter((l) => l === "web-1  | boot 1")).toHaveLength(1);
     expect(out).not.toContain("web-2");
   });
