@@ -23,6 +23,8 @@ export async function attachAndFollow(
   sink: EventSink = () => {},
   /** Unix seconds to show output from (default: a moment ago, so the first lines of a fresh start are kept). */
   fromSeconds?: number,
+  /** `up --watch`'s session: the menu shows it as on and can turn it off and on again. */
+  watching?: { active: boolean; stop(): Promise<void> },
 ): Promise<number> {
   const since = fromSeconds ?? Math.floor(Date.now() / 1000) - 2;
   const chosen = services.length > 0 ? new Set(services) : undefined;
@@ -66,25 +68,31 @@ export async function attachAndFollow(
     // The stop went as asked: its view ends as done, whatever code `up` exits with (130).
     await closeProgress(sink, true);
   };
+  // With --progress json every line on the progress stream is JSON: compose's notices become info lines.
+  const json = resolveProgress(global) === "json";
+  const notice = (text: string) => (json ? sink({ type: "info", message: text }) : process.stderr.write(`${text}\n`));
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write("Gracefully stopping... (press Ctrl+C again to force)\n");
+      notice("Gracefully stopping... (press Ctrl+C again to force)");
       exitCode = 130;
       void stopAll(false);
     } else {
-      process.stderr.write("Killing...\n");
+      notice("Killing...");
       void stopAll(true);
     }
   };
+  // compose stops the same way on SIGTERM (e.g. `kill`, a process manager) as on Ctrl-C.
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
 
-  // compose's navigation menu (d detach, w watch) under the logs of an attached up on a terminal;
-  // `up --watch` has its own.
+  // compose's navigation menu (d detach, w watch) under the logs of an attached up on a terminal.
   let detached = false;
-  let watchSession: { active: boolean; stop(): Promise<void> } | undefined;
+  let watchSession = watching;
+  // Only a session the menu started ends with this attach; `up --watch`'s own is its caller's.
+  let ownSession = false;
   const terminals = process.stdout.isTTY === true && process.stdin.isTTY === true && typeof process.stdin.setRawMode === "function";
-  const withMenu = opts.watch !== true && menuEnabled(opts.menu, process.env, terminals && resolveProgress(global) === "tty", terminals);
+  const withMenu = menuEnabled(opts.menu, process.env, terminals && resolveProgress(global) === "tty", terminals);
   const watchable = Object.entries(project.services).some(([name, s]) => (!chosen || chosen.has(name)) && (s.develop?.watch?.length ?? 0) > 0);
   const actions: MenuActions = {
     detach: () => {
@@ -102,12 +110,13 @@ export async function attachAndFollow(
             }
             const { WatchSession } = await import("./commands/watch.js");
             watchSession = await WatchSession.start(global, services, { prune: true });
+            ownSession = true;
             return true;
           },
         }
       : {}),
   };
-  const menu = withMenu ? new NavigationMenu({ out: process.stdout, err: process.stderr, input: process.stdin, color: opts.color !== false && !process.env.NO_COLOR }, actions) : undefined;
+  const menu = withMenu ? new NavigationMenu({ out: process.stdout, err: process.stderr, input: process.stdin, color: opts.color !== false && !process.env.NO_COLOR }, actions, watchSession?.active === true) : undefined;
 
   const abortOnExit = opts.abortOnContainerExit || opts.abortOnContainerFailure || opts.exitCodeFrom !== undefined;
   let decided = false;
@@ -132,7 +141,7 @@ export async function attachAndFollow(
         if (opts.abortOnContainerExit || opts.exitCodeFrom !== undefined || (opts.abortOnContainerFailure && failure)) {
           decided = true;
           if (opts.exitCodeFrom === undefined) exitCode = info.state.exitCode;
-          process.stderr.write("Aborting on container exit...\n");
+          notice("Aborting on container exit...");
           await stopAll(false);
         }
       }
@@ -156,16 +165,19 @@ export async function attachAndFollow(
   })().catch(() => {
     // The event stream ends with the attach (abort) or with the engine; the followed streams report.
   });
-  menu?.start();
   try {
+    // Inside the try: a terminal that refuses raw mode still gets its streams back.
+    menu?.start();
     // New tasks may be pushed while waiting: loop until none is left.
     for (let done = 0; done < tasks.length; done++) await tasks[done];
   } finally {
     menu?.stop();
     process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGTERM", onSigint);
     stopping.abort();
     await newcomers;
-    if (watchSession?.active) await watchSession.stop();
+    // Detaching ends watch too (compose's detach ends the whole `up --watch`).
+    if ((ownSession || detached) && watchSession?.active) await watchSession.stop();
   }
   return detached ? 0 : exitCode;
 }

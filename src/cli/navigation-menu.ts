@@ -18,7 +18,24 @@ export interface MenuTerminal {
   err?: NodeJS.WriteStream;
   input: NodeJS.ReadStream;
   color: boolean;
+  /** The process whose exit gives the terminal back and whose Ctrl-Z suspends it (tests pass a stand-in). */
+  proc?: MenuProcess;
 }
+
+/** What the menu needs of the process: its exit, SIGCONT after a suspension, and sending SIGTSTP. */
+export interface MenuProcess {
+  on(event: "exit" | "SIGCONT", listener: () => void): unknown;
+  off(event: "exit" | "SIGCONT", listener: () => void): unknown;
+  /** Stops the process (its whole group, as the terminal's Ctrl-Z would) until SIGCONT. */
+  suspend(): void;
+}
+
+const nodeProcess: MenuProcess = {
+  on: (event, listener) => process.on(event, listener),
+  off: (event, listener) => process.off(event, listener),
+  // 0: moor's process group, like the terminal's own Ctrl-Z, so a shell with job control sees the job stop.
+  suspend: () => process.kill(0, "SIGTSTP"),
+};
 
 type Write = NodeJS.WriteStream["write"];
 
@@ -46,14 +63,31 @@ export class NavigationMenu {
   private active = false;
   private restore: (() => void)[] = [];
   private raw: (text: string) => void = () => {};
+  private suspended = false;
   private readonly onData = (data: Buffer) => this.key(data.toString("utf8"));
+  // A process that ends without stop() (process.exit, an uncaught error) still leaves the terminal usable.
+  private readonly onExit = () => this.stop();
+  private readonly onContinue = () => this.resume();
+  // A resize can reflow or cut the line: draw it again as the terminal now is.
+  private readonly onResize = () => {
+    if (this.active && !this.suspended) this.raw(CLEAR_LINE + this.line());
+  };
 
   constructor(
     private readonly term: MenuTerminal,
     private readonly actions: MenuActions,
-  ) {}
+    /** Watch is already on (`up --watch`): the menu offers to disable it. */
+    watching = false,
+  ) {
+    this.watching = watching;
+  }
+
+  private get proc(): MenuProcess {
+    return this.term.proc ?? nodeProcess;
+  }
 
   start(): void {
+    if (this.active) return;
     this.active = true;
     const original = this.term.out.write.bind(this.term.out) as Write;
     this.raw = (text) => void original(text);
@@ -62,7 +96,7 @@ export class NavigationMenu {
       const own = stream.write.bind(stream) as Write;
       const shadowed = Object.hasOwn(stream, "write") ? stream.write : undefined;
       stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        if (!this.active) return (own as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+        if (!this.active || this.suspended) return (own as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
         this.raw(CLEAR_LINE);
         const done = (own as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
         this.draw();
@@ -73,15 +107,27 @@ export class NavigationMenu {
         else delete (stream as Partial<NodeJS.WriteStream>).write;
       });
     }
+    this.proc.on("exit", this.onExit);
+    this.term.out.on("resize", this.onResize);
+    this.grabKeys();
+    this.draw();
+  }
+
+  private grabKeys(): void {
     this.term.input.setRawMode(true);
     this.term.input.on("data", this.onData);
     this.term.input.resume();
-    this.draw();
+  }
+
+  private releaseKeys(): void {
+    this.term.input.off("data", this.onData);
+    this.term.input.setRawMode(false);
+    this.term.input.pause();
   }
 
   /** Writes text (whole lines) above the menu. */
   print(text: string): void {
-    if (!this.active) {
+    if (!this.active || this.suspended) {
       this.term.out.write(text);
       return;
     }
@@ -93,15 +139,45 @@ export class NavigationMenu {
   stop(): void {
     if (!this.active) return;
     this.active = false;
-    this.raw(CLEAR_LINE);
+    this.proc.off("exit", this.onExit);
+    this.proc.off("SIGCONT", this.onContinue);
+    this.term.out.off("resize", this.onResize);
+    if (!this.suspended) {
+      this.raw(CLEAR_LINE);
+      this.releaseKeys();
+    }
+    this.suspended = false;
     for (const undo of this.restore.splice(0)) undo();
-    this.term.input.off("data", this.onData);
-    this.term.input.setRawMode(false);
-    this.term.input.pause();
+  }
+
+  /**
+   * Ctrl-Z: the terminal back in its normal mode, the menu cleared, then the process stopped as
+   * the terminal's own Ctrl-Z would (raw mode turned that key into a byte). SIGCONT (`fg`) brings
+   * the keys and the menu back.
+   */
+  private suspend(): void {
+    if (this.suspended) return;
+    this.suspended = true;
+    this.raw(CLEAR_LINE);
+    this.releaseKeys();
+    this.proc.on("SIGCONT", this.onContinue);
+    this.proc.suspend();
+  }
+
+  private resume(): void {
+    this.proc.off("SIGCONT", this.onContinue);
+    if (!this.active || !this.suspended) return;
+    this.suspended = false;
+    this.grabKeys();
+    this.draw();
+  }
+
+  private line(): string {
+    return menuLine(this.watching, this.term.color);
   }
 
   private draw(): void {
-    this.raw(menuLine(this.watching, this.term.color));
+    if (!this.suspended) this.raw(this.line());
   }
 
   private key(data: string): void {
@@ -113,6 +189,9 @@ export class NavigationMenu {
       } else if (ch === "d") {
         this.stop();
         this.actions.detach();
+      } else if (ch === "\x1a") {
+        this.suspend();
+        return;
       } else if (ch === "w") void this.watch();
       else if (ch === "\r") this.print("\n");
     }

@@ -99,6 +99,7 @@ export async function dashboardOutput(o: { color: boolean }): Promise<WatchDashb
     wantsContainers: true,
     frames: true,
     color: o.color,
+    json: false,
     connect(t, en) {
       target = t;
       engine = en;

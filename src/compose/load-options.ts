@@ -68,8 +68,13 @@ export interface LoadResult {
   workingDir: string;
   /** The variables used for interpolation, after `.env` and `--env-file` (shell wins). */
   environment: Record<string, string>;
-  /** The env files that were read, absolute, in order (`com.docker.compose.project.environment_file`). */
+  /** The env files that were read, absolute, in order. */
   envFiles: string[];
+  /**
+   * The env files named by --env-file or COMPOSE_ENV_FILES, absolute: compose v5 writes only these
+   * to `com.docker.compose.project.environment_file` (a default `.env` gives no label).
+   */
+  explicitEnvFiles: string[];
   /** The merged document before normalization (`config --no-normalize`, `include`). */
   raw?: unknown;
   /** The project name as resolved (-p > COMPOSE_PROJECT_NAME > name: > directory). */

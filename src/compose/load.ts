@@ -157,6 +157,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
     workingDir,
     environment,
     envFiles,
+    explicitEnvFiles: envRequired ? [...envFiles] : [],
   });
   if (configFiles.length === 0) return empty();
 

@@ -6,7 +6,7 @@ import type { Engine, NetworkCreateRequest } from "../engine/engine.js";
 import { LABELS } from "../engine/types.js";
 import { ConflictError, EngineError, NotFoundError } from "../engine/errors.js";
 import { isNetworkTwinError, settleNetworkTwins, settleProjectNetworkTwins } from "./network-twins.js";
-import { containerName, containerSpec, fileInjections, networkLabels, volumeLabels, type ContainerCreateSpec, type FileInjection, type MountSpec } from "./container-spec.js";
+import { containerName, containerSpec, fileInjections, imageBuildLabels, networkLabels, volumeLabels, type ContainerCreateSpec, type FileInjection, type MountSpec } from "./container-spec.js";
 import type { EventSink, MoorEvent, ResourceKind, ResourceStatus } from "./events.js";
 import type { ObservedState } from "./observed-state.js";
 import type { ContainerRef, Plan, PlanAction } from "./plan-types.js";
@@ -60,6 +60,14 @@ export interface ExecuteContext {
 }
 
 /** A dependency that exited or turned unhealthy: an expected failure with the reason, not a hang. */
+/**
+ * Thrown by an engine wrapper (`down`'s) when a network it was asked to remove still has
+ * containers attached: compose then reports "Resource is still in use" for it and goes on.
+ */
+export class NetworkInUseError extends Error {
+  override name = "NetworkInUseError";
+}
+
 export class DependencyFailedError extends Error {
   readonly expected = true;
   constructor(message: string, readonly hint?: string) {
@@ -135,7 +143,13 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
       }
       case "remove-network":
         emit("network", a.name, "Removing", false);
-        await engine.removeNetwork(a.name);
+        try {
+          await engine.removeNetwork(a.name);
+        } catch (err) {
+          if (!(err instanceof NetworkInUseError)) throw err;
+          emit("network", a.name, "Warning", true, { detail: "Resource is still in use" });
+          return;
+        }
         emit("network", a.name, "Removed", true);
         return;
       case "create-volume":
@@ -173,7 +187,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
             dockerfileInline: build.dockerfile_inline,
             args,
             target: build.target,
-            labels: { ...(build.labels ?? {}), [LABELS.project]: ctx.project.name, [LABELS.service]: a.service },
+            labels: imageBuildLabels(ctx.project.name, svc, ctx.version),
             network: build.network,
             extraHosts: Object.entries(build.extra_hosts ?? {}).flatMap(([h, ips]) => ips.map((ip) => `${h}:${ip}`)),
             cacheFrom: build.cache_from,
@@ -508,9 +522,13 @@ async function waitForService(
           fail(c.name, `dependency failed to start: container ${c.name} exited (${info.state.exitCode})`);
         }
         if (condition === "service_healthy") {
-          if (c.health === undefined) fail(c.name, `dependency failed to start: container ${c.name} has no healthcheck configured`);
-          if (c.health === "unhealthy") fail(c.name, `dependency failed to start: container ${c.name} is unhealthy`);
-          if (c.health !== "healthy") ready = false;
+          // The list's status text names no health while a container restarts or is created;
+          // compose reads the health from an inspect, so a restarting container that has a
+          // healthcheck is "unhealthy" or "starting", not one without a healthcheck.
+          const health = c.health ?? (await engine.inspectContainer(c.id)).state.health;
+          if (health === undefined) fail(c.name, `dependency failed to start: container ${c.name} has no healthcheck configured`);
+          if (health === "unhealthy") fail(c.name, `dependency failed to start: container ${c.name} is unhealthy`);
+          if (health !== "healthy") ready = false;
         } else if (c.state !== "running") ready = false;
       }
     }

@@ -61,7 +61,14 @@ function execute(project: Project, p: Plan, engine: Engine): void {
           labels: spec.body.Labels,
           networks: primary ? { [primary]: { networkId: primary } } : {},
           ports: [],
-          mounts: (spec.body.HostConfig.Mounts ?? []).filter((m) => m.Type === "volume").map((m) => ({ type: "volume", name: m.Source ?? newId(), destination: m.Target })),
+          // The engine reports named volumes given as Binds (`name:/target:rw`) as volume mounts too.
+          mounts: [
+            ...(spec.body.HostConfig.Mounts ?? []).filter((m) => m.Type === "volume").map((m) => ({ type: "volume", name: m.Source ?? newId(), destination: m.Target })),
+            ...(spec.body.HostConfig.Binds ?? [])
+              .map((b) => b.split(":"))
+              .filter(([source]) => source !== undefined && !source.startsWith("/"))
+              .map(([name = "", destination = ""]) => ({ type: "volume", name, destination })),
+          ],
         });
         break;
       }

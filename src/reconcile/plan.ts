@@ -7,7 +7,7 @@ import { LABELS } from "../engine/types.js";
 import { buildProjectGraph, serviceGraph, serviceReferences, volumesFromTarget, referencedService } from "../graph/project-graph.js";
 import { topologicalOrder } from "../graph/topo-sort.js";
 import { networkConfigHash, networkHashInput, recordedServiceConfig, serviceConfigHash, volumeConfigHash, volumeHashInput } from "./config-hash.js";
-import { containerName, fileInjections, goDurationToNanos, networksByPriority, projectNetwork, serviceEndpoint, serviceImage } from "./container-spec.js";
+import { containerName, fileInjections, goDurationToNanos, healthcheckError, networksByPriority, projectNetwork, serviceEndpoint, serviceImage } from "./container-spec.js";
 import { MOOR_CONFIG_LABEL, MOOR_HASH_LABEL } from "./observed-state.js";
 import type { ObservedContainer, ObservedState } from "./observed-state.js";
 import { diffConfigs } from "./plan-diff.js";
@@ -728,6 +728,10 @@ class UpPlanner {
     } catch (e) {
       this.b.errors.push((e as Error).message);
       return this.b.build();
+    }
+    for (const name of order.filter((s) => this.selected.has(s))) {
+      const error = healthcheckError(this.project.services[name] as ServiceConfig);
+      if (error) this.b.errors.push(error);
     }
     if (this.options.environment) {
       for (const name of order.filter((s) => this.selected.has(s))) {

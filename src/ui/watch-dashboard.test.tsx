@@ -114,7 +114,7 @@ describe("WatchDashboard", () => {
       "",
     ].join("\n");
     await v.send({ type: "action-start", at: T0 + 2000, kind: "reload", services: [], files: 1 });
-    await v.send({ type: "compose-invalid", at: T0 + 2000, count: 1, text });
+    await v.send({ type: "compose-invalid", at: T0 + 2000, count: 1, text, diagnostics: [] });
     await v.send({ type: "action-end", at: T0 + 2003, kind: "reload", services: [], files: 1, ms: 3, ok: false, error: "the compose file is invalid" });
     const frame = v.frame();
     expect(frame).toContain("✘ Last: compose-file reload in 3 ms at T+2s: the compose file is invalid");
@@ -250,7 +250,7 @@ describe("dashboardLines: the compose error", () => {
     const s = new WatchStore();
     s.apply({ type: "enabled", project: "demo", services: ["web"] });
     const text = `/a/very/long/path/${"x".repeat(60)}/compose.yaml:4:5: error: services.web.prots: unknown key \`prots\`\n`;
-    s.apply({ type: "compose-invalid", at: T0, count: 1, text });
+    s.apply({ type: "compose-invalid", at: T0, count: 1, text, diagnostics: [] });
     const lines = dashboardLines(s.getSnapshot(), { now: 0, color: false, columns: 60, rows: 30, keys: true, timeOfDay });
     const start = lines.findIndex((l) => l.startsWith("  /a/very"));
     expect(lines.slice(start, start + 3).map((l) => l.slice(2)).join("")).toBe(text.trimEnd());

@@ -25,6 +25,19 @@ export interface WatchActionInfo {
   files?: number;
 }
 
+/** One problem of an invalid compose file, as data (the JSON output carries these). */
+export interface WatchDiagnostic {
+  /** A stable machine code, e.g. "schema.additional-property". */
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+  col?: number;
+  /** The key path as users read it, e.g. services.web.ports[0]. */
+  path?: string;
+  hint?: string;
+}
+
 export type WatchEvent =
   /** Watch is following its files (after the first up). `services`: the watched ones, in order. */
   | { type: "enabled"; project: string; services: readonly string[] }
@@ -33,7 +46,7 @@ export type WatchEvent =
   | ({ type: "action-start"; at: number } & WatchActionInfo)
   | ({ type: "action-end"; at: number; ms: number; ok: boolean; error?: string } & WatchActionInfo)
   /** The reloaded compose file has errors: `text` is their printed form (file:line:col, frame, hint). */
-  | { type: "compose-invalid"; at: number; text: string; count: number }
+  | { type: "compose-invalid"; at: number; text: string; count: number; diagnostics: readonly WatchDiagnostic[] }
   /** A reload succeeded after the file was invalid. */
   | { type: "compose-valid"; at: number }
   /** The project's containers, after something changed them (a job, an engine event). */

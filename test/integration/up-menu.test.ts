@@ -30,12 +30,12 @@ function project(develop: boolean): { name: string; dir: string } {
 }
 
 /** Starts `moor up` in a tmux server of its own; the shell prints the exit code and whether the terminal is back in canonical mode. */
-async function terminal(dir: string, name: string, env: string[] = []) {
+async function terminal(dir: string, name: string, env: string[] = [], upFlags: string[] = []) {
   const socket = `moor-menu-${process.pid}-${sockets.length}`;
   sockets.push(socket);
   const tmux = (a: string[]) => execa("tmux", ["-L", socket, "-f", "/dev/null", ...a]);
   const bin = path.join(repoRoot, "bin", "moor.js");
-  const line = `cd '${dir}' && env -u CI -u NO_COLOR -u COMPOSE_PROGRESS -u COMPOSE_ANSI -u COMPOSE_MENU ${env.join(" ")} TERM=xterm-256color '${process.execPath}' '${bin}' -p ${name} up; echo "__EXIT=$?__ $(stty -a | grep -o -- ' -\\?icanon' | tr -d ' ')"; sleep 600`;
+  const line = `cd '${dir}' && env -u CI -u NO_COLOR -u COMPOSE_PROGRESS -u COMPOSE_ANSI -u COMPOSE_MENU ${env.join(" ")} TERM=xterm-256color '${process.execPath}' '${bin}' -p ${name} up ${upFlags.join(" ")}; echo "__EXIT=$?__ $(stty -a | grep -o -- ' -\\?icanon' | tr -d ' ')"; sleep 600`;
   await tmux(["new-session", "-d", "-s", "m", "-x", "120", "-y", "30", line]);
   const screen = async () => String((await tmux(["capture-pane", "-p", "-J", "-S", "-300", "-t", "m"])).stdout);
   const waitFor = async (what: RegExp): Promise<RegExpExecArray> => {
@@ -105,6 +105,20 @@ describe.skipIf(!engine || !hasTmux)("the navigation menu of an attached up", ()
     await t.waitFor(/Watch disabled[\s\S]*w Enable Watch/);
     await t.keys("d");
     expect((await t.waitFor(/__EXIT=(\d+)__/))[1]).toBe("0");
+  });
+
+  it("under up --watch the menu starts with watch on: w turns it off, d detaches (watch ends, containers run)", async () => {
+    const { name, dir } = project(true);
+    const t = await terminal(dir, name, [], ["--watch"]);
+    await t.waitFor(/Watch enabled[\s\S]*w Disable Watch {3}d Detach\s*$/);
+    await t.keys("w");
+    await t.waitFor(/Watch disabled[\s\S]*w Enable Watch/);
+    await t.keys("w");
+    await t.waitFor(/w Disable Watch/);
+    await t.keys("d");
+    const done = await t.waitFor(/__EXIT=(\d+)__ (-?icanon)/);
+    expect([done[1], done[2]]).toEqual(["0", "icanon"]);
+    expect(await containerState(name)).toBe("running");
   });
 
   it("COMPOSE_MENU=0 leaves the menu out", async () => {

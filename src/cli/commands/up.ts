@@ -113,6 +113,7 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
+  process.once("SIGTERM", onSigint);
   const execCtx = executeContextFor(global, result, project, observed, sink, abort.signal);
   try {
     await executeImagesFirst(thePlan, engine, execCtx, (again) => plan(project, again, { ...planOptions, build: false, pull: "never" }));
@@ -122,6 +123,7 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
     throw err;
   } finally {
     process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGTERM", onSigint);
   }
   if (abort.signal.aborted) {
     await closeProgress(sink, false);

@@ -6,6 +6,7 @@
 // races a sync. Containers stay running when watch ends.
 import fs from "node:fs";
 import path from "node:path";
+import { formatDiagnostic } from "../../compose/diagnostics.js";
 import { loadProject } from "../../compose/load.js";
 import type { LoadResult } from "../../compose/load-options.js";
 import type { Project } from "../../compose/types.js";
@@ -29,7 +30,7 @@ import { ExitCode, formatDiagnostics, printDiagnostics, UserError } from "../err
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
 import { closeProgress, colorFor, resolveProgress } from "../progress.js";
 import { connectEngine, loadOrThrow, observe, stderrColor, type LoadedProject } from "../project-context.js";
-import { lineSink, plainWatchOutput, type WatchOutput } from "../watch-output.js";
+import { lineSink, linesWatchOutput, watchDiagnostic, type WatchOutput } from "../watch-output.js";
 import { dashboardOutput, wantsDashboard, type DashboardTarget } from "../watch-dashboard.js";
 import { executeContextFor, executeImagesFirst } from "../run-plan.js";
 import { upCommand, type UpOptions } from "./up.js";
@@ -67,7 +68,7 @@ export async function watchCommand(global: GlobalOptions, services: string[], op
   // On a terminal, the dashboard; plain lines otherwise (a pipe, --progress plain or json).
   const color = colorFor(global, process.stdout);
   const dashboard = wantsDashboard(resolveProgress(global)) ? await dashboardOutput({ color }) : undefined;
-  const output = dashboard ?? plainWatchOutput(global, { quiet: opts.quiet, color: stderrColor() });
+  const output = dashboard ?? linesWatchOutput(global, { quiet: opts.quiet, color: stderrColor() });
   try {
     // Without up in between, the project loaded above is still the one on disk.
     const session = await WatchSession.start(global, services, opts, output, opts.noUp ? loaded : undefined);
@@ -95,11 +96,12 @@ export async function upWatchCommand(global: GlobalOptions, services: string[], 
   let from: number | undefined;
   while (session.active) {
     const jobDone = session.nextJob();
-    code = await attachAndFollow(engine, session.currentProject, services, up, global, lineSink(global), from);
+    code = await attachAndFollow(engine, session.currentProject, services, up, global, lineSink(global), from, session);
     // The replacements start after the old containers ended, which is now: output from a second
     // before this on is theirs, however long the recreate and the wait below take.
     from = Math.floor(Date.now() / 1000) - 1;
-    // Ctrl-C: the attached up stopped the project, as it does without --watch.
+    // Ctrl-C: the attached up stopped the project, as it does without --watch. (Watch turned off
+    // from the menu also ends the loop: the attach it was in is over.)
     if (!session.active || code === 130) break;
     // Every attached container ended: a recreate replaced them, or they exited. Attach again
     // once watch has changed something.
@@ -184,7 +186,7 @@ export class WatchSession implements DashboardTarget {
   }
 
   /** Starts watching; `out` is where its events go (plain lines unless told otherwise). */
-  static async start(global: GlobalOptions, services: string[], opts: WatchOptions, out: WatchOutput = plainWatchOutput(global, { color: stderrColor() }), loaded?: LoadedProject): Promise<WatchSession> {
+  static async start(global: GlobalOptions, services: string[], opts: WatchOptions, out: WatchOutput = linesWatchOutput(global, { color: stderrColor() }), loaded?: LoadedProject): Promise<WatchSession> {
     timing("session start");
     const { project, result } = loaded ?? (await loadOrThrow(global, { services }));
     timing("loaded");
@@ -382,7 +384,13 @@ export class WatchSession implements DashboardTarget {
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     if (errors.length > 0 || !result.project) {
       this.invalid = true;
-      this.out.emit({ type: "compose-invalid", at: Date.now(), count: errors.length, text: formatDiagnostics(errors, { color: this.out.color, frames: this.out.frames }) });
+      this.out.emit({
+        type: "compose-invalid",
+        at: Date.now(),
+        count: errors.length,
+        text: formatDiagnostics(errors, { color: this.out.color, frames: this.out.frames }),
+        diagnostics: errors.map(watchDiagnostic),
+      });
       // A new include or env file named by the broken text is still worth watching.
       for (const f of result.inputFiles) if (f !== "-") this.inputs.add(path.resolve(f));
       this.rewatch();
@@ -392,7 +400,9 @@ export class WatchSession implements DashboardTarget {
       this.invalid = false;
       this.out.emit({ type: "compose-valid", at: Date.now() });
     }
-    printDiagnostics(result.diagnostics.filter((d) => d.severity === "warning"), { stderr: process.stderr, color: stderrColor() });
+    const warnings = result.diagnostics.filter((d) => d.severity === "warning");
+    if (this.out.json) for (const d of warnings) this.sink({ type: "warning", message: formatDiagnostic(d) });
+    else printDiagnostics(warnings, { stderr: process.stderr, color: stderrColor() });
     const before = this.project;
     this.adopt(result.project, result);
     this.rewatch();
