@@ -14,6 +14,7 @@ export type Node =
 const isLetter = (c: string): boolean => (c < "\u0080" ? (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") : /\p{L}/u.test(c));
 const ASCII = /^[^\u0080-\uffff]*$/;
 const isDigit = (c: string): boolean => c >= "0" && c <= "9";
+const isAsciiLetterCode = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 
 /**
  * go-yaml's map key order: at the first differing rune two letters compare by code point,
@@ -21,6 +22,10 @@ const isDigit = (c: string): boolean => c >= "0" && c <= "9";
  * and digit runs compare as numbers ("a2" < "a10").
  */
 export function yamlKeyLess(a: string, b: string): boolean {
+  // Most keys differ at their first character, both ASCII letters: decided there, as below.
+  const a0 = a.charCodeAt(0);
+  const b0 = b.charCodeAt(0);
+  if (a0 !== b0 && isAsciiLetterCode(a0) && isAsciiLetterCode(b0)) return a0 < b0;
   // ASCII text indexes as its runes; anything else is split into code points first.
   const ar: ArrayLike<string> = ASCII.test(a) ? a : Array.from(a);
   const br: ArrayLike<string> = ASCII.test(b) ? b : Array.from(b);
