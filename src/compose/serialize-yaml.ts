@@ -4,7 +4,7 @@
 // analysis of every repeated scalar cost more than the loader itself; here each distinct string
 // is analysed once per document, and the text is collected as parts joined at the end.
 // serialize-yaml.test.ts holds both writers to the same bytes.
-import { formatNumber, jsonKeyCompare, yamlFoldedText, yamlInlineParts, yamlKeyCompare, yamlLiteralText, WIDTH } from "./serialize-emit.js";
+import { formatNumber, jsonKeyCompare, yamlFoldedText, yamlInlineParts, yamlKeyCompare, yamlKeyLess, yamlLiteralText, WIDTH } from "./serialize-emit.js";
 import { hostLines, isRecord, isZero, map, modeText, sshText, type Shape, type Struct } from "./serialize-shapes.js";
 
 interface Scalar {
@@ -157,7 +157,7 @@ class YamlWriter {
     }
     if ("map" in shape) {
       const obj = isRecord(v) ? v : EMPTY;
-      const keys = Object.keys(obj).sort(yamlKeyCompare);
+      const keys = sortedKeys(Object.keys(obj));
       const start = this.open();
       for (const k of keys) {
         const mark = this.parts.length;
@@ -185,10 +185,15 @@ class YamlWriter {
     let ext: string[] | undefined;
     for (const k of Object.keys(obj)) {
       const i = index.get(k);
-      if (i !== undefined) present.push(i);
-      else if (k.startsWith("x-")) (ext ??= []).push(k);
+      if (i !== undefined) {
+        // Insertion in order (a score of small numbers, often nearly sorted): cheaper than
+        // Array.prototype.sort calling back a comparator.
+        let j = present.length;
+        present.push(i);
+        for (; j > 0 && present[j - 1]! > i; j--) present[j] = present[j - 1]!;
+        present[j] = i;
+      } else if (k.startsWith("x-")) (ext ??= []).push(k);
     }
-    present.sort(byNumber);
     for (const i of present) {
       const field = shape.fields[i]!;
       const v = obj[field.key];
@@ -243,7 +248,7 @@ class YamlWriter {
       return this.close(start, v.length, afterDash, indent, " []\n");
     }
     if (isRecord(v)) {
-      const keys = Object.keys(v).sort(yamlKeyCompare);
+      const keys = sortedKeys(Object.keys(v));
       const start = this.open();
       for (const k of keys) {
         const c = this.entryKey(k, indent + 2);
@@ -289,12 +294,26 @@ function fieldIndex(shape: Struct): Map<string, number> {
   return index;
 }
 
-const byNumber = (a: number, b: number): number => a - b;
-
 function extensionKeys(obj: Record<string, unknown>): string[] {
   let ext: string[] | undefined;
   for (const k in obj) if (k.startsWith("x-")) (ext ??= []).push(k);
   return ext === undefined ? [] : ext.sort(yamlKeyCompare);
+}
+
+/**
+ * Keys in go-yaml's order. A map here has a handful of keys (environment, labels, options):
+ * insertion with yamlKeyLess beats Array.prototype.sort calling back a comparator; a big map
+ * (the services) is sorted as usual.
+ */
+function sortedKeys(keys: string[]): string[] {
+  if (keys.length > 32) return keys.sort(yamlKeyCompare);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i;
+    for (; j > 0 && yamlKeyLess(k, keys[j - 1]!); j--) keys[j] = keys[j - 1]!;
+    keys[j] = k;
+  }
+  return keys;
 }
 
 function runeLength(s: string): number {
