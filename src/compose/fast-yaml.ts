@@ -136,8 +136,9 @@ class Tokens {
 
   /** Token `i`; past the end, the end (Eof). */
   at(i: number): Tok {
-    if (i - this.base > 4096) {
-      // Forget what lies well behind `i`.
+    if (i - this.base > 64) {
+      // Forget what lies well behind `i`, soon: tokens kept longer survive garbage collections
+      // and are copied by each one.
       const drop = i - this.base - 8;
       this.buf = this.buf.slice(drop);
       this.base += drop;
