@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Project } from "../../compose/types.js";
+import { EngineError } from "../../engine/errors.js";
 import { connectDockerSwarmEngine, type SwarmEngine } from "../../engine/swarm-engine.js";
 import { LABELS } from "../../engine/types.js";
 import { executeDeploy, waitForConvergence } from "../../swarm/execute.js";
@@ -31,6 +32,19 @@ export interface DeployOptions {
 /** Connects the Swarm port to the engine the environment names. */
 export function connectSwarm(): SwarmEngine {
   return connectDockerSwarmEngine({ env: process.env });
+}
+
+/**
+ * Runs calls only a swarm manager answers, without asking first (`GET /info` costs a round trip on
+ * every command): when the engine refuses with 503, `requireManager` says why in docker's words.
+ */
+export async function asManager<T>(engine: SwarmEngine, calls: () => Promise<T>): Promise<T> {
+  try {
+    return await calls();
+  } catch (err) {
+    if (err instanceof EngineError && err.status === 503) await requireManager(engine);
+    throw err;
+  }
 }
 
 /** Refuses to go on unless this engine is a swarm manager, with docker's words. */
@@ -61,21 +75,22 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
   if ((opts.build || opts.push) && !dryRun) await buildAndPush(project, services, opts, sink);
 
   const engine = connectSwarm();
-  await requireManager(engine);
-  const observed = await observeStack(engine, project.name, desired0);
+  const observed = await asManager(engine, () => observeStack(engine, project.name, desired0));
   const authFor = (image: string) => (opts.withRegistryAuth ? registryAuthFor(image) : undefined);
   const resolved: Record<string, string> = {};
-  for (const image of imagesToResolve(desired0, observed, mode)) {
-    try {
-      const d = await engine.inspectDistribution(image, authFor(image));
-      if (d.digest) resolved[image] = `${image.replace(/@.*$/, "")}@${d.digest}`;
-    } catch {
-      sink({
-        type: "warning",
-        message: `image ${image} could not be accessed on a registry to record its digest. Each node will access ${image} independently, possibly leading to different nodes running different versions of the image.`,
-      });
-    }
-  }
+  await Promise.all(
+    imagesToResolve(desired0, observed, mode).map(async (image) => {
+      try {
+        const d = await engine.inspectDistribution(image, authFor(image));
+        if (d.digest) resolved[image] = `${image.replace(/@.*$/, "")}@${d.digest}`;
+      } catch {
+        sink({
+          type: "warning",
+          message: `image ${image} could not be accessed on a registry to record its digest. Each node will access ${image} independently, possibly leading to different nodes running different versions of the image.`,
+        });
+      }
+    }),
+  );
   const desired = pinImages(desired0, observed, resolved);
   const plan = planDeploy(desired, observed, { prune: opts.prune, selected: services });
   if (dryRun) {
