@@ -174,6 +174,15 @@ describe("--resolve-image", () => {
     const pinned = pinImages(d, observed, { "nginx:1": "nginx:1@sha256:bbb" });
     expect(pinned.services.map((s) => s.spec.TaskTemplate.ContainerSpec.Image)).toEqual(["busybox:1@sha256:aaa", "nginx:1@sha256:bbb"]);
   });
+
+  test("an image changed outside moor (docker service update --image) is not kept: the plan puts the compose image back", () => {
+    const drifted = deployed(d);
+    drifted.services[0]!.Spec.TaskTemplate.ContainerSpec.Image = "busybox:2";
+    const pinned = pinImages(d, drifted, {});
+    expect(pinned.services[0]!.spec.TaskTemplate.ContainerSpec.Image).toBe("busybox:1");
+    const update = planDeploy(pinned, drifted).actions[0]!;
+    expect([update.kind, update.cause, update.changes]).toEqual(["update-service", "changed outside moor: putting back the project's spec", ['TaskTemplate.ContainerSpec.Image: "busybox:2" → "busybox:1"']]);
+  });
 });
 
 describe("convergence", () => {

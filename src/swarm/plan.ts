@@ -256,7 +256,8 @@ export function imagesToResolve(desired: DesiredStack, observed: ObservedStack, 
 /**
  * The images the services will run, as docker stack deploy picks them: a digest the registry
  * resolved (`resolved`), else, when the compose image is the one deployed before, the image the
- * service already runs (which may carry a digest from an earlier resolution), else the compose image.
+ * service already runs if that is the compose image with a digest from an earlier resolution,
+ * else the compose image (so an image changed with `docker service update --image` is put back).
  */
 export function pinImages(desired: DesiredStack, observed: ObservedStack, resolved: Readonly<Record<string, string>>): DesiredStack {
   const byName = new Map(observed.services.map((s) => [s.Spec.Name, s]));
@@ -264,7 +265,8 @@ export function pinImages(desired: DesiredStack, observed: ObservedStack, resolv
     const image = svc.spec.TaskTemplate.ContainerSpec.Image;
     const existing = byName.get(svc.name);
     let pinned = resolved[image];
-    if (pinned === undefined && existing && existing.Spec.Labels?.[STACK_LABELS.image] === image) pinned = existing.Spec.TaskTemplate.ContainerSpec.Image;
+    const running = existing?.Spec.TaskTemplate.ContainerSpec.Image;
+    if (pinned === undefined && running?.startsWith(`${image.replace(/@.*$/, "")}@`) && existing?.Spec.Labels?.[STACK_LABELS.image] === image) pinned = running;
     if (pinned === undefined || pinned === image) return svc;
     return { ...svc, spec: { ...svc.spec, TaskTemplate: { ...svc.spec.TaskTemplate, ContainerSpec: { ...svc.spec.TaskTemplate.ContainerSpec, Image: pinned } } } };
   });
