@@ -45,8 +45,8 @@ function hostOf(key: string): string {
 /** The credentials for a registry, or undefined (then nothing is sent). */
 export function credentialsFor(registry: string, config: DockerAuthConfig, helper: CredentialHelper): Credentials | undefined {
   const host = hostOf(registry);
-  const named = Object.entries(config.credHelpers ?? {}).find(([k]) => k === registry || hostOf(k) === host)?.[1];
-  const store = named ?? (config.credsStore || undefined);
+  // As docker: a helper's key is the registry exactly (Docker Hub: its index URL); auths keys may carry a scheme.
+  const store = config.credHelpers?.[registry] || config.credsStore || undefined;
   if (store) return helper(store, registry);
   const entry = config.auths?.[registry] ?? Object.entries(config.auths ?? {}).find(([k]) => hostOf(k) === host)?.[1];
   if (!entry) return undefined;
