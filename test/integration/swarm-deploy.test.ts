@@ -320,6 +320,33 @@ describe.skipIf(!engine)("moor deploy refuses what Swarm cannot run, creating no
     expect(await ids("service", stack)).toEqual([]);
   }, 120_000);
 
+  test("--with-registry-auth runs the credential helper before any write; a failing one stops the deploy with nothing created", async () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "moor-swarm-helpers-"));
+    const config = fs.mkdtempSync(path.join(os.tmpdir(), "moor-swarm-dockercfg-"));
+    try {
+      const marker = path.join(bin, "asked");
+      fs.writeFileSync(path.join(bin, "docker-credential-moorfail"), "#!/bin/sh\necho 'the keychain is locked' >&2\nexit 1\n", { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, "docker-credential-moorok"), `#!/bin/sh\ncat > ${marker}\necho '{"ServerURL":"x","Username":"u","Secret":"s"}'\n`, { mode: 0o755 });
+      writeProject(dir, { "compose.yaml": `services:\n  app:\n    image: ${TEST_IMAGES.busybox}\n    command: ["sleep", "86400"]\n    deploy: {endpoint_mode: dnsrr}\n` });
+      const env = { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`, DOCKER_CONFIG: config };
+      fs.writeFileSync(path.join(config, "config.json"), JSON.stringify({ credsStore: "moorfail" }));
+      const failed = await runMoor(["-p", stack, ...deployArgs, "-d", "--with-registry-auth"], { cwd: dir, env });
+      expect(failed.exitCode).toBe(1);
+      expect(failed.stderr).toContain("error getting credentials from docker-credential-moorfail: the keychain is locked");
+      expect(await ids("service", stack)).toEqual([]);
+      expect(await ids("network", stack)).toEqual([]);
+      fs.writeFileSync(path.join(config, "config.json"), JSON.stringify({ credsStore: "moorfail", credHelpers: { "https://index.docker.io/v1/": "moorok" } }));
+      expectOk(await runMoor(["-p", stack, ...deployArgs, "-d", "--with-registry-auth"], { cwd: dir, env }), deployArgs);
+      // Asked once, for Docker Hub (the image names no registry), with the address on stdin.
+      expect(fs.readFileSync(marker, "utf8")).toBe("https://index.docker.io/v1/");
+      expect(await ids("service", stack)).toHaveLength(1);
+    } finally {
+      await cleanupStack(stack);
+      fs.rmSync(bin, { recursive: true, force: true });
+      fs.rmSync(config, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   test("a task the swarm rejects ends the wait with exit 1 and the task's error", async () => {
     writeProject(dir, { "compose.yaml": `services:\n  gone:\n    image: moor-test/does-not-exist:1\n    deploy: {endpoint_mode: dnsrr}\n` });
     const r = await runMoor(["-p", stack, ...deployArgs], { cwd: dir, timeoutMs: 300_000 });
