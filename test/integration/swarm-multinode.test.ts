@@ -132,6 +132,16 @@ networks:
     expect(reply.trim().split("\n").pop()).toBe(web);
   }, 120_000);
 
+  test("a worker node is not a manager: moor deploy and moor stack ps say so, in docker's words", async () => {
+    const worker = { DOCKER_HOST: `unix://${RUN}/n2.sock` };
+    for (const args of [deployArgs, ["stack", "ps", stack]]) {
+      const r = await runMoor(["-p", stack, ...args], { cwd: dir, env: worker });
+      expect(r.exitCode, args.join(" ")).toBe(1);
+      expect(r.stderr).toContain("this node is not a swarm manager");
+      expect(r.stderr).not.toContain("    at ");
+    }
+  });
+
   test("a redeploy with no change is a no-op on the cluster too", async () => {
     const dry = expectOk(await moor([...deployArgs, "--dry-run"]), deployArgs);
     expect(dry.stdout).toBe(`stack ${stack}: nothing to do\n`);
