@@ -29,7 +29,10 @@ const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no",
 fs.writeFileSync(path.join(root, "BUILD-INFO.json"), `${JSON.stringify({ commit: head, uncommittedChanges: dirty, builtAt: new Date().toISOString(), tscStatus: r.status })}\n`);
 // The repository's own launcher (it may answer some commands before loading dist/).
 fs.copyFileSync(path.join(REPO_DIR, "bin/moor.js"), path.join(root, "bin/moor.js"));
-if (r.status !== 0 || s.status !== 0) {
-  console.error(`snapshot-build: tsc exited ${r.status}, build-schema ${s.status}; the snapshot in ${root} may be incomplete`);
+// As `npm run build` does: the bundled CLI and its code cache, when the repository has the script.
+const bundleScript = path.join(REPO_DIR, "scripts/bundle-cli.mjs");
+const b = r.status === 0 && fs.existsSync(bundleScript) ? spawnSync(process.execPath, [bundleScript, "--root", root], { cwd: REPO_DIR, stdio: "inherit" }) : { status: 0 };
+if (r.status !== 0 || s.status !== 0 || b.status !== 0) {
+  console.error(`snapshot-build: tsc exited ${r.status}, build-schema ${s.status}, bundle-cli ${b.status}; the snapshot in ${root} may be incomplete`);
   process.exitCode = 1;
 } else console.log(root);

@@ -10,6 +10,8 @@ import { LogCursor, logName, streamContainer } from "./follow-logs.js";
 import type { GlobalOptions } from "./global-options.js";
 import type { UpOptions } from "./commands/up.js";
 import type { EventSink } from "../reconcile/events.js";
+import { menuEnabled, NavigationMenu, type MenuActions } from "./navigation-menu.js";
+import { closeProgress, resolveProgress } from "./progress.js";
 
 /** Returns the exit code `up` should end with. */
 export async function attachAndFollow(
@@ -17,19 +19,28 @@ export async function attachAndFollow(
   project: Project,
   services: string[],
   opts: UpOptions,
-  _global: GlobalOptions,
+  global: GlobalOptions,
   sink: EventSink = () => {},
   /** Unix seconds to show output from (default: a moment ago, so the first lines of a fresh start are kept). */
   fromSeconds?: number,
+  /** `up --watch`'s session: the menu shows it as on and can turn it off and on again. */
+  watching?: { active: boolean; stop(): Promise<void> },
 ): Promise<number> {
   const since = fromSeconds ?? Math.floor(Date.now() / 1000) - 2;
   const chosen = services.length > 0 ? new Set(services) : undefined;
-  const containers = (await engine.listContainers({ all: true, labels: [`${LABELS.project}=${project.name}`, `${LABELS.oneoff}=False`] }))
-    .filter((c) => !chosen || chosen.has(c.labels[LABELS.service] ?? "") || opts.attachDependencies)
-    .filter((c) => !opts.attach?.length || opts.attach.includes(c.labels[LABELS.service] ?? ""))
-    .filter((c) => !opts.noAttach?.includes(c.labels[LABELS.service] ?? ""))
-    .filter((c) => project.services[c.labels[LABELS.service] ?? ""]?.attach !== false)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const attached = (c: ContainerSummary): boolean => {
+    const service = c.labels[LABELS.service] ?? "";
+    return (
+      c.labels[LABELS.oneoff] !== "True" &&
+      (!chosen || chosen.has(service) || opts.attachDependencies === true) &&
+      (!opts.attach?.length || opts.attach.includes(service)) &&
+      !opts.noAttach?.includes(service) &&
+      project.services[service]?.attach !== false
+    );
+  };
+  const listed = async () => engine.listContainers({ all: true, labels: [`${LABELS.project}=${project.name}`, `${LABELS.oneoff}=False`] });
+  const watchFrom = Math.floor(Date.now() / 1000);
+  const containers = (await listed()).filter(attached).sort((a, b) => a.name.localeCompare(b.name));
   const prefixer = new LogPrefixer({ color: opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR, prefix: opts.logPrefix !== false });
   for (const c of containers) prefixer.register(logName(c));
   process.stdout.write(`Attaching to ${containers.map(logName).join(", ")}\n`);
@@ -54,27 +65,68 @@ export async function attachAndFollow(
         }
       }),
     );
+    // The stop went as asked: its view ends as done, whatever code `up` exits with (130).
+    await closeProgress(sink, true);
   };
+  // With --progress json every line on the progress stream is JSON: compose's notices become info lines.
+  const json = resolveProgress(global) === "json";
+  const notice = (text: string) => (json ? sink({ type: "info", message: text }) : process.stderr.write(`${text}\n`));
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write("Gracefully stopping... (press Ctrl+C again to force)\n");
+      notice("Gracefully stopping... (press Ctrl+C again to force)");
       exitCode = 130;
       void stopAll(false);
     } else {
-      process.stderr.write("Killing...\n");
+      notice("Killing...");
       void stopAll(true);
     }
   };
+  // compose stops the same way on SIGTERM (e.g. `kill`, a process manager) as on Ctrl-C.
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+
+  // compose's navigation menu (d detach, w watch) under the logs of an attached up on a terminal.
+  let detached = false;
+  let watchSession = watching;
+  // Only a session the menu started ends with this attach; `up --watch`'s own is its caller's.
+  let ownSession = false;
+  const terminals = process.stdout.isTTY === true && process.stdin.isTTY === true && typeof process.stdin.setRawMode === "function";
+  const withMenu = menuEnabled(opts.menu, process.env, terminals && resolveProgress(global) === "tty", terminals);
+  const watchable = Object.entries(project.services).some(([name, s]) => (!chosen || chosen.has(name)) && (s.develop?.watch?.length ?? 0) > 0);
+  const actions: MenuActions = {
+    detach: () => {
+      detached = true;
+      stopping.abort();
+    },
+    interrupt: onSigint,
+    ...(watchable
+      ? {
+          toggleWatch: async () => {
+            if (watchSession?.active) {
+              await watchSession.stop();
+              watchSession = undefined;
+              return false;
+            }
+            const { WatchSession } = await import("./commands/watch.js");
+            watchSession = await WatchSession.start(global, services, { prune: true });
+            ownSession = true;
+            return true;
+          },
+        }
+      : {}),
+  };
+  const menu = withMenu ? new NavigationMenu({ out: process.stdout, err: process.stderr, input: process.stdin, color: opts.color !== false && !process.env.NO_COLOR }, actions, watchSession?.active === true) : undefined;
 
   const abortOnExit = opts.abortOnContainerExit || opts.abortOnContainerFailure || opts.exitCodeFrom !== undefined;
   let decided = false;
   // A restarting container's stream is opened again; the cursor keeps it from printing a line twice.
   const cursor = new LogCursor();
-  const followOne = async (c: ContainerSummary): Promise<void> => {
-    for (let from: number | undefined = since; ; from = Math.floor(Date.now() / 1000)) {
+  const followOne = async (c: ContainerSummary, firstFrom: number | undefined = since): Promise<void> => {
+    for (let from: number | undefined = firstFrom; ; from = Math.floor(Date.now() / 1000)) {
       await streamContainer(engine, c, prefixer, { follow: true, color: false, prefix: true, out: process.stdout, signal: stopping.signal, timestamps: opts.timestamps }, from, cursor).catch(() => undefined);
+      // Detached from the menu: the containers keep running, moor stops following them.
+      if (stopping.signal.aborted) return;
       const info = await engine.inspectContainer(c.id).catch(() => undefined);
       if (!info) return;
       if (info.state.running || info.state.restarting) {
@@ -89,18 +141,43 @@ export async function attachAndFollow(
         if (opts.abortOnContainerExit || opts.exitCodeFrom !== undefined || (opts.abortOnContainerFailure && failure)) {
           decided = true;
           if (opts.exitCodeFrom === undefined) exitCode = info.state.exitCode;
-          process.stderr.write("Aborting on container exit...\n");
+          notice("Aborting on container exit...");
           await stopAll(false);
         }
       }
       return;
     }
   };
+  // As compose does, a container of an attached service that starts later (recreated by a watch
+  // rebuild or another `up`, scaled up) is followed too; `up` ends when every followed one ended.
+  const followed = new Set(containers.map((c) => c.id));
+  const tasks = containers.map((c) => followOne(c));
+  const newcomers = (async () => {
+    const filters: Record<string, string[]> = { type: ["container"], event: ["start"], label: [`${LABELS.project}=${project.name}`] };
+    for await (const ev of engine.events({ filters, since: watchFrom, signal: stopping.signal })) {
+      if (!ev.id || followed.has(ev.id) || interrupts > 0 || decided) continue;
+      const c = (await listed()).find((x) => x.id === ev.id);
+      if (!c || !attached(c) || followed.has(c.id)) continue;
+      followed.add(c.id);
+      prefixer.register(logName(c));
+      tasks.push(followOne(c, Math.floor(Date.now() / 1000) - 1));
+    }
+  })().catch(() => {
+    // The event stream ends with the attach (abort) or with the engine; the followed streams report.
+  });
   try {
-    await Promise.all(containers.map(followOne));
+    // Inside the try: a terminal that refuses raw mode still gets its streams back.
+    menu?.start();
+    // New tasks may be pushed while waiting: loop until none is left.
+    for (let done = 0; done < tasks.length; done++) await tasks[done];
   } finally {
+    menu?.stop();
     process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGTERM", onSigint);
     stopping.abort();
+    await newcomers;
+    // Detaching ends watch too (compose's detach ends the whole `up --watch`).
+    if ((ownSession || detached) && watchSession?.active) await watchSession.stop();
   }
-  return exitCode;
+  return detached ? 0 : exitCode;
 }

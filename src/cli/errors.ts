@@ -4,6 +4,12 @@ import fs from "node:fs";
 import { formatDiagnostic, formatKeyPath, type Diagnostic } from "../compose/diagnostics.js";
 import { codeFrame as renderCodeFrame } from "../ui/code-frame.js";
 
+// The bundled CLI (scripts/bundle-cli.mjs) has its own copy of this module, and the commands it
+// imports from dist/ have theirs: `instanceof` answers by a brand shared by every copy.
+const USER_ERROR = Symbol.for("moor.UserError");
+const EXIT_CODE = Symbol.for("moor.ExitCode");
+const branded = (value: unknown, brand: symbol): boolean => typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+
 /** An error the user can fix: printed without a stack trace. */
 export class UserError extends Error {
   constructor(
@@ -13,6 +19,11 @@ export class UserError extends Error {
   ) {
     super(message);
     this.name = "UserError";
+    Object.defineProperty(this, USER_ERROR, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, USER_ERROR);
   }
 }
 
@@ -21,6 +32,11 @@ export class ExitCode extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
     this.name = "ExitCode";
+    Object.defineProperty(this, EXIT_CODE, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, EXIT_CODE);
   }
 }
 
@@ -40,8 +56,11 @@ export function codeFrame(d: Diagnostic, readText: (file: string) => string | un
   return renderCodeFrame(text, d.location.line, d.location.col, { color });
 }
 
-/** Prints diagnostics: errors and warnings, each with its location, key path, frame and hint. */
-export function printDiagnostics(diagnostics: readonly Diagnostic[], out: Output, frames = out.stderr.isTTY === true): void {
+/**
+ * Diagnostics as text: one line each (`file:line:col: error: path: message`), or, with `frames`,
+ * each with its code frame and hint as on a terminal.
+ */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], o: { color: boolean; frames: boolean }): string {
   const cache = new Map<string, string | undefined>();
   const readText = (file: string) => {
     if (!cache.has(file)) {
@@ -53,17 +72,25 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], out: Output
     }
     return cache.get(file);
   };
+  let out = "";
   for (const d of diagnostics) {
-    if (!frames) {
-      out.stderr.write(formatDiagnostic(d) + "\n");
+    if (!o.frames) {
+      out += formatDiagnostic(d) + "\n";
       continue;
     }
     const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : "";
-    const sev = d.severity === "error" ? red("error", out.color) : yellow("warning", out.color);
+    const sev = d.severity === "error" ? red("error", o.color) : yellow("warning", o.color);
     const keyPath = d.path && d.path.length > 0 ? `${formatKeyPath(d.path)}: ` : "";
-    out.stderr.write(`${where}${sev}: ${keyPath}${d.message}\n`);
-    const frame = codeFrame(d, readText, out.color);
-    if (frame) out.stderr.write(frame + "\n");
-    if (d.hint) out.stderr.write(`  hint: ${d.hint}\n`);
+    out += `${where}${sev}: ${keyPath}${d.message}\n`;
+    const frame = codeFrame(d, readText, o.color);
+    if (frame) out += frame + "\n";
+    if (d.hint) out += `  hint: ${d.hint}\n`;
   }
+  return out;
+}
+
+/** Prints diagnostics: errors and warnings, each with its location, key path, frame and hint. */
+export function printDiagnostics(diagnostics: readonly Diagnostic[], out: Output, frames = out.stderr.isTTY === true): void {
+  const text = formatDiagnostics(diagnostics, { color: out.color, frames });
+  if (text !== "") out.stderr.write(text);
 }

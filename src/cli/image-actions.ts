@@ -32,7 +32,7 @@ export async function runImageActions(project: Project, result: LoadResult, engi
     observed: observedStateFrom(project.name, { containers: [], networks: [], volumes: [] }),
     configFiles: result.configFiles,
     workingDir: result.workingDir,
-    environmentFiles: result.envFiles,
+    environmentFiles: result.explicitEnvFiles,
     environment: result.environment,
     version: MOOR_VERSION,
     parallel: opts.parallel,

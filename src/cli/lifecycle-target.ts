@@ -57,7 +57,7 @@ export function executeContext(target: LifecycleTarget): ExecuteContext {
     observed: observedStateFrom(target.name, { containers: target.containers, networks: [], volumes: [] }),
     configFiles: target.loaded?.result.configFiles ?? [],
     workingDir: target.loaded?.result.workingDir ?? process.cwd(),
-    environmentFiles: target.loaded?.result.envFiles,
+    environmentFiles: target.loaded?.result.explicitEnvFiles,
     environment: target.loaded?.result.environment,
     version: MOOR_VERSION,
     parallel: parallelism(target.global),

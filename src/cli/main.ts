@@ -61,6 +61,7 @@ export function buildProgram(): Command {
     .option("--no-normalize", "do not normalize the compose model")
     .option("--no-path-resolution", "do not resolve file paths")
     .option("--no-consistency", "do not check the model's consistency")
+    .option("--no-env-resolution", "do not resolve service env files")
     .action(async (services: string[], opts) => {
       const { configCommand } = await import("./commands/config.js");
       await configCommand(global(), services, opts);
@@ -100,6 +101,7 @@ export function buildProgram(): Command {
 
   upFlags(program.command("up").description("create and start containers").argument("[services...]"))
     .option("-w, --watch", "watch source code and compose files and refresh containers when files are updated")
+    .option("--menu [bool]", "enable interactive shortcuts when running attached (d detach, w watch); also COMPOSE_MENU")
     .action(async (services: string[], opts) => {
       const { upCommand } = await import("./commands/up.js");
       if (opts.wait) opts.detach = true;
@@ -140,12 +142,17 @@ export function buildProgram(): Command {
     .option("--services", "display services")
     .option("--status <status>", "filter services by status (repeatable)", collect)
     .option("--filter <filter>", "filter services by a property (repeatable)", collect)
-    .option("--format <format>", "format the output: table or json", "table")
+    .option("--format <format>", "format the output: table, json or a Go template (table TEMPLATE for a header)", "table")
     .option("--no-trunc", "don't truncate output")
+    .option("--orphans [bool]", "include orphaned services (default true; --orphans=false as compose spells it)")
     .option("--no-orphans", "exclude orphaned services")
     .action(async (services: string[], opts) => {
       const { psCommand } = await import("./commands/ps.js");
-      await psCommand(global(), services, { ...opts, noTrunc: opts.trunc === false });
+      const orphans: unknown = opts.orphans;
+      if (typeof orphans === "string" && !["true", "false", "1", "0"].includes(orphans)) {
+        throw new UserError(`invalid argument ${JSON.stringify(orphans)} for "--orphans" flag`, "use --orphans=true or --orphans=false");
+      }
+      await psCommand(global(), services, { ...opts, noTrunc: opts.trunc === false, orphans: orphans !== false && orphans !== "false" && orphans !== "0" });
     });
 
   program
@@ -261,5 +268,3 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-const exitCode = await run(process.argv);
-process.exitCode = exitCode;

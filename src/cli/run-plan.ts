@@ -20,7 +20,7 @@ export function executeContextFor(global: GlobalOptions, result: LoadResult, pro
     configFiles: result.configFiles,
     workingDir: result.workingDir,
     environment: result.environment,
-    environmentFiles: result.envFiles,
+    environmentFiles: result.explicitEnvFiles,
     version: MOOR_VERSION,
     parallel: parallelism(global),
     onEvent,

@@ -65,10 +65,18 @@ export class DiagnosticBag {
   }
 }
 
+const COMPOSE_ERROR = Symbol.for("moor.ComposeError");
+
 /** Thrown by the loader when a project has errors; carries all of them. Expected, not a bug. */
 export class ComposeError extends Error {
   constructor(readonly diagnostics: readonly Diagnostic[]) {
     super(diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic).join("\n"));
     this.name = "ComposeError";
+    Object.defineProperty(this, COMPOSE_ERROR, { value: true });
+  }
+
+  /** By brand, not prototype: the bundled CLI and the modules it imports from dist/ each have a copy of this class. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[COMPOSE_ERROR] === true;
   }
 }

@@ -1,10 +1,13 @@
-// An experimental fast front end for compose YAML: plain data and positions built straight from
-// the `yaml` package's Lexer tokens, skipping its CST and Document objects (the bulk of parse
-// time, docs/performance.md). It covers the YAML real compose files use and returns undefined
-// for anything else, so a caller falls back to the full parser; the output must equal
-// parseComposeYaml's exactly (test/unit/fast-yaml.test.ts checks it differentially).
-import { CST, Lexer } from "yaml";
-import type { KeyPath, Location } from "./diagnostics.js";
+// The fast front end for compose YAML: plain data and positions built straight from the text by
+// a hand-written scanner (class Tokens) and parser, skipping the `yaml` package's Lexer, CST and
+// Document objects (the bulk of parse time, docs/performance.md). It covers the YAML real
+// compose files use and returns undefined for anything else, so a caller falls back to the full
+// parser; the output must equal parseComposeYamlFull's exactly (test/unit/fast-yaml.test.ts
+// checks it differentially). The `yaml` package is loaded only for what is rare here: block
+// scalars and multi-line or oddly escaped quoted scalars.
+import { createRequire } from "node:module";
+import type { CST } from "yaml";
+import type { Location } from "./diagnostics.js";
 import { PositionIndex, SOURCE_LIMITS, type ParsedDocument } from "./positions.js";
 
 export type FastResult = ParsedDocument[];
@@ -57,26 +60,73 @@ interface FPair {
   value: FNode;
 }
 
+/** The `yaml` package, loaded only for what this front end leaves to it (block scalars, rare quoting). */
+let yamlModule: typeof import("yaml") | undefined;
+function yamlCst(): typeof CST {
+  yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yamlModule.CST;
+}
+
+const SPACE = 32;
+const NL = 10;
+const HASH = 35;
+const COLON = 58;
+const DASH = 45;
+
+/** Space, line break or the end: what must follow an indicator (`- `, `: `, `---`). */
+function isBlank(text: string, p: number): boolean {
+  const c = text.charCodeAt(p);
+  return c === SPACE || c === NL || Number.isNaN(c);
+}
+
+/** `,[]{}`: the flow indicators, which end a plain scalar inside a flow collection. */
+function isFlowIndicator(c: number): boolean {
+  return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+}
+
+const ANCHOR_RE = /^[A-Za-z0-9_.-]+$/;
+// Sticky scans: a regular expression runs at full speed from the first call, where a loop over
+// characters is interpreted until V8 optimises it, and most of a file's characters are plain
+// scalars and indentation.
+const SPACES = / +/y;
 /**
- * The tokens, lexed as the parser reaches them. Tokenizing the whole file first kept every
- * token alive until the end of the parse, and the garbage collector copied them all from one
- * space to the next (on 500 services most of a cold parse's GC time); now a token is garbage
- * soon after the parser is past it. The parser reads at most one token ahead and never back.
+ * A plain scalar runs to the end of the line, to ` #`, or to a `:` followed by white space or the
+ * end (and in a flow collection to a flow indicator, or a `:` before one); trailing spaces are
+ * trimmed after the match.
+ */
+const PLAIN_IN_BLOCK = /(?:[^\n: ]|:(?=[^ \n])| +(?=[^ #\n]))*/y;
+const PLAIN_IN_FLOW = /(?:[^\n: ,[\]{}]|:(?=[^ \n,[\]{}])| +(?=[^ #\n,[\]{}]))*/y;
+const BLOCK_HEADER_RE = /^[|>](?:[-+]?[1-9]?|[1-9][-+])$/;
+
+/**
+ * The tokens, scanned by hand as the parser reaches them: a single pass over the text for the
+ * block-style YAML compose files are written in, declining (Bail) anything outside it. It keeps
+ * the indentation state YAML's lexing depends on (the column a scalar's continuation lines must
+ * reach, the flow level) so that it splits the text exactly where the full parser does; anything
+ * it cannot split with certainty ends the fast path. A token is garbage soon after the parser is
+ * past it (the parser reads at most one token ahead and never back).
  */
 class Tokens {
-  private readonly lexed: Iterator<string>;
   private buf: Tok[] = [];
   /** The index of buf[0] in the whole token sequence. */
   private base = 0;
   private done = false;
-  private off = 0;
-  private scalarNext = false;
-  private pendingHeader: { off: number; ls: number; src: string } | undefined;
+  private pos = 0;
+  /** Offset of the start of the current line. */
   private ls = 0;
+  private flowLevel = 0;
+  /** Column of the current line's content after any `- ` indicators. */
+  private lineIndent = 0;
+  /** The least indentation of a scalar's continuation lines, as YAML's lexing tracks it. */
+  private indentNext = 0;
+  /** The line on which the last block `:` or `-` indicator set indentNext. */
+  private indentLine = -1;
+  /** The indentNext of the block context around the outermost open flow collection. */
+  private flowIndentNext = 0;
+  /** The end of the last token: what a comment must be separated from. */
+  private lineFresh = true;
 
-  constructor(private readonly text: string) {
-    this.lexed = new Lexer().lex(text)[Symbol.iterator]();
-  }
+  constructor(private readonly text: string) {}
 
   /** Token `i`; past the end, the end (Eof). */
   at(i: number): Tok {
@@ -88,69 +138,269 @@ class Tokens {
     }
     while (i - this.base >= this.buf.length) {
       if (this.done) return this.buf[this.buf.length - 1]!;
-      this.pull();
+      this.buf.push(this.next());
     }
     return this.buf[i - this.base]!;
   }
 
-  /** One lexer token: appends at most one Tok. */
-  private pull(): void {
-    const next = this.lexed.next();
+  private tok(k: K, off: number, src: string): Tok {
+    return { k, off, ls: this.ls, src };
+  }
+
+  /** Scans the next token. */
+  private next(): Tok {
     const text = this.text;
-    if (next.done) {
-      if (this.pendingHeader || this.scalarNext || this.off !== text.length) bail();
-      this.buf.push({ k: K.Eof, off: text.length, ls: this.ls, src: "" });
-      this.done = true;
-      return;
+    const len = text.length;
+    for (;;) {
+      const p = this.pos;
+      if (p >= len) {
+        if (this.flowLevel > 0) bail();
+        this.done = true;
+        return this.tok(K.Eof, len, "");
+      }
+      let c = text.charCodeAt(p);
+      if (c === NL) {
+        this.pos = p + 1;
+        this.ls = p + 1;
+        this.lineFresh = true;
+        continue;
+      }
+      if (c === SPACE) {
+        SPACES.lastIndex = p;
+        SPACES.test(text);
+        this.pos = SPACES.lastIndex;
+        continue;
+      }
+      if (c === HASH) {
+        // a comment needs white space before it (`a#b` is a scalar, `{}#` an error)
+        if (p > 0 && text.charCodeAt(p - 1) !== SPACE && text.charCodeAt(p - 1) !== NL) bail();
+        const nl = text.indexOf("\n", p);
+        this.pos = nl < 0 ? len : nl;
+        continue;
+      }
+      const col = p - this.ls;
+      if (this.lineFresh) {
+        this.lineFresh = false;
+        if (col === 0 && (c === DASH || c === 46) && text.startsWith(c === DASH ? "---" : "...", p) && isBlank(text, p + 3)) {
+          if (this.flowLevel > 0) bail();
+          this.pos = p + 3;
+          this.lineIndent = 0;
+          this.indentNext = 0;
+          return this.tok(c === DASH ? K.DocStart : K.DocEnd, p, text.substr(p, 3));
+        }
+        if (this.flowLevel > 0) {
+          // Continuation lines of a flow collection reach past the block around it; only the
+          // outermost collection's closing bracket may stand at that block's column.
+          if (col < this.flowIndentNext && !(col === this.flowIndentNext - 1 && this.flowLevel === 1 && (c === 93 || c === 125))) bail();
+        } else {
+          this.lineIndent = col;
+          if (this.indentNext > col && !isBlank(text, p + 1)) this.indentNext = col;
+        }
+      }
+      if (this.flowLevel === 0) {
+        if (c === DASH && isBlank(text, p + 1)) {
+          this.pos = p + 1;
+          this.indentNext = col + 1;
+          this.indentLine = this.ls;
+          let q = p + 1;
+          while (text.charCodeAt(q) === SPACE) q++;
+          this.lineIndent = q - this.ls;
+          return this.tok(K.Dash, p, "-");
+        }
+        if (c === COLON) {
+          // `:x` is a plain scalar (e.g. `device: :/exports`)
+          if (!isBlank(text, p + 1)) return this.plain(p);
+          this.pos = p + 1;
+          this.indentNext = this.lineIndent + 1;
+          this.indentLine = this.ls;
+          return this.tok(K.Colon, p, ":");
+        }
+        if (c === 91 || c === 123) {
+          this.flowLevel = 1;
+          this.flowIndentNext = this.indentNext;
+          this.pos = p + 1;
+          return this.tok(c === 91 ? K.LBrack : K.LBrace, p, c === 91 ? "[" : "{");
+        }
+        if (c === 124 || c === 62) return this.blockScalar(p);
+        if (c === 44 || c === 93 || c === 125 || c === 63 && isBlank(text, p + 1)) bail();
+      } else {
+        if (c === 44) {
+          this.pos = p + 1;
+          return this.tok(K.Comma, p, ",");
+        }
+        if (c === 91 || c === 123) {
+          this.flowLevel++;
+          this.pos = p + 1;
+          return this.tok(c === 91 ? K.LBrack : K.LBrace, p, c === 91 ? "[" : "{");
+        }
+        if (c === 93 || c === 125) {
+          this.flowLevel--;
+          this.pos = p + 1;
+          this.afterNode(p + 1);
+          return this.tok(c === 93 ? K.RBrack : K.RBrace, p, c === 93 ? "]" : "}");
+        }
+        if (c === COLON) {
+          if (!isBlank(text, p + 1)) bail();
+          this.pos = p + 1;
+          return this.tok(K.Colon, p, ":");
+        }
+        if ((c === DASH || c === 63) && (isBlank(text, p + 1) || isFlowIndicator(text.charCodeAt(p + 1)))) bail();
+        if (c === 124 || c === 62) bail();
+      }
+      if (c === 34 || c === 39) return this.quoted(p, c);
+      if (c === 38 || c === 42) {
+        // an anchor or alias name runs to white space or a flow indicator
+        let q = p + 1;
+        for (c = text.charCodeAt(q); !(c === SPACE || c === NL || isFlowIndicator(c) || Number.isNaN(c)); c = text.charCodeAt(++q));
+        const name = text.slice(p + 1, q);
+        if (!ANCHOR_RE.test(name)) bail();
+        this.pos = q;
+        return this.tok(text.charCodeAt(p) === 38 ? K.Anchor : K.Alias, p, name);
+      }
+      if (c === 33) {
+        // only compose's own tags, followed by white space or the end of a flow entry
+        let q = p + 1;
+        while (q < len && !isBlank(text, q) && !isFlowIndicator(text.charCodeAt(q))) q++;
+        const tag = text.slice(p, q);
+        if (tag !== "!reset" && tag !== "!override") bail();
+        if (this.flowLevel === 0 && !isBlank(text, q)) bail();
+        this.pos = q;
+        return this.tok(K.Tag, p, tag);
+      }
+      if (c === 37 || c === 64 || c === 96) bail();
+      return this.plain(p);
     }
-    const s = next.value;
-    const out = this.buf;
-    const start = this.off;
-    const lineStart = this.ls;
-    if (s.length > 0 && s !== "\u001f" && s !== "\u0002") {
-      const nl = s.lastIndexOf("\n");
-      if (nl >= 0) this.ls = start + nl + 1;
+  }
+
+  /** After a quoted scalar or a closing bracket: white space, `:` or (in a flow) a flow indicator. */
+  private afterNode(q: number): void {
+    const c = this.text.charCodeAt(q);
+    if (c === SPACE || c === NL || c === COLON || Number.isNaN(c)) return;
+    if (this.flowLevel > 0 && (c === 44 || c === 93 || c === 125)) return;
+    bail();
+  }
+
+  /** A plain scalar: to the end of the line, ` #`, `: ` (and in a flow, a flow indicator). */
+  private plain(p: number): Tok {
+    const text = this.text;
+    const re = this.flowLevel > 0 ? PLAIN_IN_FLOW : PLAIN_IN_BLOCK;
+    re.lastIndex = p;
+    re.test(text);
+    let end = re.lastIndex;
+    while (end > p && text.charCodeAt(end - 1) === SPACE) end--;
+    this.pos = end;
+    return this.tok(K.Plain, p, text.slice(p, end));
+  }
+
+  /** A quoted scalar, possibly over several lines (the parser checks their indentation). */
+  private quoted(p: number, q: number): Tok {
+    const text = this.text;
+    let end: number;
+    if (q === 39) {
+      end = text.indexOf("'", p + 1);
+      while (end >= 0 && text.charCodeAt(end + 1) === 39) end = text.indexOf("'", end + 2);
+    } else {
+      end = text.indexOf('"', p + 1);
+      while (end >= 0) {
+        let n = 0;
+        while (text.charCodeAt(end - 1 - n) === 92) n++;
+        if (n % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
     }
-    if (this.scalarNext) {
-      this.scalarNext = false;
-      this.off += s.length;
-      const header = this.pendingHeader;
-      if (header) {
-        out.push({ k: K.Block, off: header.off, ls: header.ls, src: s, header: header.src });
-        this.pendingHeader = undefined;
-      } else out.push({ k: K.Plain, off: start, ls: lineStart, src: s });
-      return;
+    if (end < 0) bail();
+    const src = text.slice(p, end + 1);
+    const t = this.tok(K.Quoted, p, src);
+    const nl = src.lastIndexOf("\n");
+    if (nl >= 0) {
+      // Continuation lines reach the column YAML requires of them, and none is a document marker.
+      for (let s = src.indexOf("\n"); s >= 0; s = src.indexOf("\n", s + 1)) {
+        let k = s + 1;
+        while (src.charCodeAt(k) === SPACE) k++;
+        if (k < src.length && src.charCodeAt(k) !== NL && (k - s - 1 < this.indentNext || k - s - 1 === 0)) bail();
+      }
+      this.ls = p + nl + 1;
     }
-    if (s === "\u001f") {
-      this.scalarNext = true;
-      return;
+    this.pos = end + 1;
+    this.afterNode(end + 1);
+    return t;
+  }
+
+  /** A block scalar's header and content, as one token (src: the content lines). */
+  private blockScalar(p: number): Tok {
+    const text = this.text;
+    const len = text.length;
+    // The header must follow a `:` or `-` on its line: that is what fixes the content's indentation.
+    if (this.indentLine !== this.ls) bail();
+    let q = p + 1;
+    while (q < len && !isBlank(text, q) && text.charCodeAt(q) !== HASH) q++;
+    const header = text.slice(p, q);
+    if (!BLOCK_HEADER_RE.test(header)) bail();
+    while (text.charCodeAt(q) === SPACE) q++;
+    if (text.charCodeAt(q) === HASH) {
+      if (text.charCodeAt(q - 1) !== SPACE) bail();
+      const nl = text.indexOf("\n", q);
+      q = nl < 0 ? len : nl;
     }
-    if (s === "\u0002") return;
-    this.off += s.length;
-    const c = s[0];
-    // parseFast declined tabs and CRs up front, so white space tokens are plain spaces and "\n"
-    if (this.pendingHeader && s !== "\n" && c !== " " && c !== "#") bail();
-    if (s === "\n" || c === " ") return;
-    if (c === "#") {
-      // a comment needs white space before it (`a#b` is a scalar, `{}#` an error)
-      if (start > 0 && text[start - 1] !== " " && text[start - 1] !== "\n") bail();
-      return;
+    if (q < len && text.charCodeAt(q) !== NL) bail();
+    const headerTok: Tok = { k: K.Block, off: p, ls: this.ls, src: "", header };
+    const start = Math.min(q + 1, len);
+    let explicit = -1;
+    let keep = false;
+    for (let h = 1; h < header.length; h++) {
+      const c = header.charCodeAt(h);
+      if (c === 43) keep = true;
+      else if (c >= 49 && c <= 57) explicit = c - 49;
     }
-    if (s === "-") out.push({ k: K.Dash, off: start, ls: lineStart, src: s });
-    else if (s === ":") out.push({ k: K.Colon, off: start, ls: lineStart, src: s });
-    else if (s === ",") out.push({ k: K.Comma, off: start, ls: lineStart, src: s });
-    else if (s === "{") out.push({ k: K.LBrace, off: start, ls: lineStart, src: s });
-    else if (s === "}") out.push({ k: K.RBrace, off: start, ls: lineStart, src: s });
-    else if (s === "[") out.push({ k: K.LBrack, off: start, ls: lineStart, src: s });
-    else if (s === "]") out.push({ k: K.RBrack, off: start, ls: lineStart, src: s });
-    else if (s === "---") out.push({ k: K.DocStart, off: start, ls: lineStart, src: s });
-    else if (s === "...") out.push({ k: K.DocEnd, off: start, ls: lineStart, src: s });
-    else if (c === "&" && /^&[A-Za-z0-9_.-]+$/.test(s)) out.push({ k: K.Anchor, off: start, ls: lineStart, src: s.slice(1) });
-    else if (c === "*" && /^\*[A-Za-z0-9_.-]+$/.test(s)) out.push({ k: K.Alias, off: start, ls: lineStart, src: s.slice(1) });
-    else if (s === "!reset" || s === "!override") out.push({ k: K.Tag, off: start, ls: lineStart, src: s });
-    else if ((c === '"' || c === "'") && s.length >= 2 && s[s.length - 1] === c) out.push({ k: K.Quoted, off: start, ls: lineStart, src: s });
-    else if ((c === "|" || c === ">") && /^[|>](?:[-+]?[1-9]?|[1-9][-+])$/.test(s)) this.pendingHeader = { off: start, ls: lineStart, src: s };
-    else bail();
+    // The first content line's indentation (blank lines before it do not count).
+    let nl = start - 1;
+    let indent = 0;
+    let i = start;
+    for (; i < len; i++) {
+      const c = text.charCodeAt(i);
+      if (c === SPACE) indent++;
+      else if (c === NL) {
+        nl = i;
+        indent = 0;
+      } else break;
+    }
+    if (indent >= this.indentNext) {
+      const need = explicit < 0 ? indent : explicit + (this.indentNext === 0 ? 1 : this.indentNext);
+      for (;;) {
+        // does the line after `nl` continue the scalar?
+        const o = nl + 1;
+        let k = o;
+        while (text.charCodeAt(k) === SPACE) k++;
+        if (!(text.charCodeAt(k) === NL || k - o >= need)) break;
+        if (k >= len) {
+          nl = len;
+          break;
+        }
+        const n = text.indexOf("\n", k);
+        if (n < 0) {
+          nl = len;
+          break;
+        }
+        nl = n;
+      }
+      this.indentNext = need;
+    }
+    if (!keep) {
+      // Trailing lines no more indented than the content are not part of it.
+      for (;;) {
+        let j = nl - 1;
+        const lastChar = j;
+        while (text.charCodeAt(j) === SPACE) j--;
+        if (text.charCodeAt(j) === NL && j >= start && j + 1 + indent > lastChar) nl = j;
+        else break;
+      }
+    }
+    const end = Math.min(nl + 1, len);
+    headerTok.src = text.slice(start, end);
+    this.pos = end;
+    this.ls = end;
+    this.lineFresh = true;
+    return headerTok;
   }
 }
 
@@ -514,37 +764,110 @@ class Parser {
   }
 }
 
+/** What a double-quoted `\x` escape stands for (YAML 1.2), for the escapes that are one character. */
+const DQ_ESCAPES: Record<string, string> = {
+  "0": "\0", a: "\x07", b: "\b", e: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v",
+  N: "\u0085", _: "\u00a0", L: "\u2028", P: "\u2029", " ": " ", '"': '"', "/": "/", "\\": "\\",
+};
+const HEX_RE = /^[0-9a-fA-F]+$/;
+
+/**
+ * The value of a one-line quoted scalar (`src` with its quotes), or undefined when it is left
+ * to the yaml package (line folding, an escape this does not know).
+ */
+function quotedValue(src: string): string | undefined {
+  if (src.includes("\n")) return undefined;
+  const inner = src.slice(1, -1);
+  if (src.charCodeAt(0) === 39) return inner.includes("'") ? inner.replaceAll("''", "'") : inner;
+  let i = inner.indexOf("\\");
+  if (i < 0) return inner;
+  let out = "";
+  let from = 0;
+  while (i >= 0) {
+    out += inner.slice(from, i);
+    const e = inner[i + 1];
+    if (e === undefined) return undefined;
+    const simple = DQ_ESCAPES[e];
+    if (simple !== undefined && Object.hasOwn(DQ_ESCAPES, e)) {
+      out += simple;
+      from = i + 2;
+    } else if (e === "x" || e === "u" || e === "U") {
+      const n = e === "x" ? 2 : e === "u" ? 4 : 8;
+      const hex = inner.substr(i + 2, n);
+      if (hex.length !== n || !HEX_RE.test(hex)) return undefined;
+      const cp = parseInt(hex, 16);
+      if (cp > 0x10ffff) return undefined;
+      out += String.fromCodePoint(cp);
+      from = i + 2 + n;
+    } else return undefined;
+    i = inner.indexOf("\\", from);
+  }
+  return out + inner.slice(from);
+}
+
 function resolveScalar(token: CST.FlowScalar | CST.BlockScalar): unknown {
+  if (token.type !== "block-scalar") {
+    const v = quotedValue(token.source);
+    if (v !== undefined) return v;
+  }
   let failed = false;
-  const r = CST.resolveAsScalar(token, true, () => {
+  const r = yamlCst().resolveAsScalar(token, true, () => {
     failed = true;
   });
   if (failed || !r) bail();
   return r!.value;
 }
 
-/** A key path as a chain of links, made into an array only when a `!reset`/`!override` needs it. */
-interface PathLink {
-  readonly up: PathLink | undefined;
-  readonly key: string | number;
-}
-function keyPath(link: PathLink | undefined): KeyPath {
-  const out: (string | number)[] = [];
-  for (let l = link; l; l = l.up) out.push(l.key);
-  return out.reverse();
-}
-
 /** Marks a value tagged `!reset` while walking; never left in returned data. */
 const RESET: unique symbol = Symbol("reset");
+/** What a collection is in a walk for positions only. */
+const DATALESS: unique symbol = Symbol("dataless");
 
-/** Mirrors source.ts's Walker on our light nodes, so data and positions come out the same. */
+/**
+ * Up to this size a file's positions are recorded while it is read (a few ms at most); a bigger
+ * one defers them to the first diagnostic that needs one (then the text is parsed again).
+ */
+const EAGER_POSITIONS_MAX_BYTES = 128 * 1024;
+
+type Slot = ReturnType<PositionIndex["child"]>;
+
+/**
+ * Mirrors source.ts's Walker on our light nodes, so data and positions come out the same. With
+ * no position index it builds the data alone: every slot is one scratch slot, written and
+ * never read (the index is built later, by a second walk, if anyone asks for a position).
+ */
 class Walk {
   private expanded = 0;
   private aliasDepth = 0;
   private readonly anchors = new Map<string, FNode>();
-  constructor(private readonly out: ParsedDocument) {}
+  /** The key path of the node being walked, copied only when a `!reset`/`!override` needs it. */
+  private readonly path: (string | number)[] = [];
+  private readonly scratch: Slot = { key: -1, value: -1 };
+  /**
+   * With `positions`, every slot is recorded; without, only the children of `shallowRoot` (the
+   * document's top-level keys), the rest going to the scratch slot.
+   */
+  constructor(
+    private readonly out: Pick<ParsedDocument, "resets" | "overrides">,
+    private readonly positions: PositionIndex | undefined,
+    private readonly shallowRoot?: Slot,
+    /** Positions only, no data (the deferred index): collections walk their entries and return DATALESS. */
+    private readonly dataless = false,
+  ) {}
 
-  value(node: FNode, path: PathLink | undefined, depth: number, keyOffset: number, slot: ReturnType<PositionIndex["child"]>): unknown {
+  private child(slot: Slot, key: string | number): Slot {
+    if (this.positions) return this.positions.child(slot, key);
+    if (slot !== this.shallowRoot) return this.scratch;
+    slot.children ??= new Map();
+    let c = slot.children.get(key);
+    if (!c) {
+      c = { key: -1, value: -1 };
+      slot.children.set(key, c);
+    }
+    return c;
+  }
+
+  value(node: FNode, depth: number, keyOffset: number, slot: Slot): unknown {
     if (keyOffset >= 0) slot.key = keyOffset;
     if (depth > SOURCE_LIMITS.maxDepth) bail();
     if (this.aliasDepth > 0 && ++this.expanded > SOURCE_LIMITS.maxAliasExpansion) bail();
@@ -553,46 +876,63 @@ class Walk {
       const target = this.anchors.get(node.name) ?? bail();
       this.aliasDepth++;
       try {
-        return this.value(target, path, depth + 1, -1, slot);
+        return this.value(target, depth + 1, -1, slot);
       } finally {
         this.aliasDepth--;
       }
     }
     if (node.anchor) this.anchors.set(node.anchor, node);
     if (node.tag === "!reset") {
-      this.out.resets.push(keyPath(path));
+      this.out.resets.push(this.path.slice());
       return RESET;
     }
-    if (node.tag === "!override") this.out.overrides.push(keyPath(path));
+    if (node.tag === "!override") this.out.overrides.push(this.path.slice());
     if (node.t === "scalar") return node.value;
-    const positions = this.out.positions;
+    const path = this.path;
     if (node.t === "seq") {
+      if (this.dataless) {
+        // Positions only: an item's index counts the items before it that were not `!reset`.
+        let n = 0;
+        for (const item of node.items) {
+          path.push(n);
+          if (this.value(item, depth + 1, -1, this.child(slot, n)) !== RESET) n++;
+          path.pop();
+        }
+        return DATALESS;
+      }
       const arr: unknown[] = [];
       for (const item of node.items) {
         const i = arr.length;
-        const v = this.value(item, { up: path, key: i }, depth + 1, -1, positions.child(slot, i));
+        path.push(i);
+        const v = this.value(item, depth + 1, -1, this.child(slot, i));
+        path.pop();
         if (v !== RESET) arr.push(v);
       }
       return arr;
     }
     const obj: Record<string, unknown> = {};
-    const merged: unknown[] = [];
+    let merged: unknown[] | undefined;
     for (const pair of node.pairs) {
       if (pair.merge) {
         this.aliasDepth++;
         try {
-          merged.push(this.value(pair.value, path, depth + 1, -1, slot));
+          (merged ??= []).push(this.value(pair.value, depth + 1, -1, slot));
         } finally {
           this.aliasDepth--;
         }
         continue;
       }
-      const v = this.value(pair.value, { up: path, key: pair.key }, depth + 1, pair.keyOff, positions.child(slot, pair.key));
-      if (v !== RESET) setOwn(obj, pair.key, v);
+      path.push(pair.key);
+      const v = this.value(pair.value, depth + 1, pair.keyOff, this.child(slot, pair.key));
+      path.pop();
+      if (v !== RESET && !this.dataless) setOwn(obj, pair.key, v);
     }
-    for (const source of merged.flatMap((m) => (Array.isArray(m) ? m : [m]))) {
-      if (source && typeof source === "object" && !Array.isArray(source)) {
-        for (const [k, v] of Object.entries(source)) if (!Object.hasOwn(obj, k)) setOwn(obj, k, v);
+    if (this.dataless) return DATALESS;
+    if (merged) {
+      for (const source of merged.flatMap((m) => (Array.isArray(m) ? m : [m]))) {
+        if (source && typeof source === "object" && !Array.isArray(source)) {
+          for (const k in source) if (Object.hasOwn(source, k) && !Object.hasOwn(obj, k)) setOwn(obj, k, (source as Record<string, unknown>)[k]);
+        }
       }
     }
     return obj;
@@ -609,20 +949,30 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
  * does not handle with certainty (then use the full parser, which also reports the errors).
  * `toLocation` turns offsets into locations when positions are read.
  */
-export function parseFast(file: string, text: string): FastResult | undefined {
+export function parseFast(file: string, text: string, opts: { eagerPositions?: boolean } = {}): FastResult | undefined {
   if (text.length === 0 || text.length > SOURCE_LIMITS.maxBytes) return undefined;
   if (text.charCodeAt(0) === 0xfeff || text.includes("\r") || text.includes("\t")) return undefined;
   try {
     const docs = new Parser(text, new Tokens(text)).documents();
     const toLocation = locator(file, text);
     const out: ParsedDocument[] = [];
-    for (const root of docs) {
-      const parsed: ParsedDocument = { file, data: undefined, positions: new PositionIndex(file, toLocation), resets: [], overrides: [] };
-      const v = new Walk(parsed).value(root, undefined, 0, -1, parsed.positions.rootSlot);
+    docs.forEach((root, d) => {
+      // Positions are read only to report a problem. A small file records them as it goes; a big
+      // one only its top-level keys, the whole index being built on first use by parsing the
+      // text again (the same text parses the same way), not on every load.
+      const eager = opts.eagerPositions ?? text.length <= EAGER_POSITIONS_MAX_BYTES;
+      const shallow: Slot = { key: -1, value: -1 };
+      const fill = (rootSlot: Slot): void => {
+        const again = new Parser(text, new Tokens(text)).documents()[d]!;
+        new Walk({ resets: [], overrides: [] }, positions, undefined, true).value(again, 0, -1, rootSlot);
+      };
+      const positions = eager ? new PositionIndex(file, toLocation) : new PositionIndex(file, toLocation, fill, shallow);
+      const parsed: ParsedDocument = { file, data: undefined, positions, resets: [], overrides: [] };
+      const v = eager ? new Walk(parsed, positions).value(root, 0, -1, positions.rootSlot) : new Walk(parsed, undefined, shallow).value(root, 0, -1, shallow);
       if (v === RESET) bail();
       parsed.data = v;
       out.push(parsed);
-    }
+    });
     return out;
   } catch (err) {
     if (err instanceof Bail) return undefined;

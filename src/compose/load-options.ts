@@ -49,6 +49,11 @@ export interface LoadOptions {
   resolvePaths?: boolean;
   /** `--no-consistency`: skip the cross-reference checks. */
   consistency?: boolean;
+  /**
+   * `config --no-env-resolution`: env_file stays a list of references (not read, never missing)
+   * and bare `environment` keys stay unset instead of taking the interpolation environment's value.
+   */
+  resolveEnvironment?: boolean;
 }
 
 /** What the loader returns: the project (absent when there are errors) and every diagnostic. */
@@ -63,8 +68,13 @@ export interface LoadResult {
   workingDir: string;
   /** The variables used for interpolation, after `.env` and `--env-file` (shell wins). */
   environment: Record<string, string>;
-  /** The env files that were read, absolute, in order (`com.docker.compose.project.environment_file`). */
+  /** The env files that were read, absolute, in order. */
   envFiles: string[];
+  /**
+   * The env files named by --env-file or COMPOSE_ENV_FILES, absolute: compose v5 writes only these
+   * to `com.docker.compose.project.environment_file` (a default `.env` gives no label).
+   */
+  explicitEnvFiles: string[];
   /** The merged document before normalization (`config --no-normalize`, `include`). */
   raw?: unknown;
   /** The project name as resolved (-p > COMPOSE_PROJECT_NAME > name: > directory). */

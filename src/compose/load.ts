@@ -157,6 +157,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
     workingDir,
     environment,
     envFiles,
+    explicitEnvFiles: envRequired ? [...envFiles] : [],
   });
   if (configFiles.length === 0) return empty();
 
@@ -310,15 +311,37 @@ export function loadProject(opts: LoadOptions): LoadResult {
   }
   const project = normalizeProject(
     mergedObj,
-    { projectName, workingDir, homeDir: opts.homeDir, env: environment, reader: opts.reader, resolvePaths: opts.resolvePaths !== false },
+    { projectName, workingDir, homeDir: opts.homeDir, env: environment, reader: opts.reader, resolvePaths: opts.resolvePaths !== false, resolveEnvironment: opts.resolveEnvironment !== false },
     bag,
     locate,
   );
+  if (opts.services && opts.services.length > 0) forgiveUnusedEnvFiles(project, opts.services, bag);
   if (opts.consistency !== false) checkConsistency(project, bag, locate, { disabledServices: disabled });
   result.project = bag.hasErrors ? undefined : project;
   result.diagnostics = located(bag.items, locate);
   result.inputFiles = [...stage.inputs];
   return result;
+}
+
+/**
+ * compose reads env files only for the services a command works on (those named and their
+ * dependencies): another service's missing env file is no error there (`up a` with b's file gone).
+ */
+function forgiveUnusedEnvFiles(project: Project, named: readonly string[], bag: DiagnosticBag): void {
+  const needed = new Set<string>();
+  const visit = (name: string) => {
+    const svc = project.services[name];
+    if (!svc || needed.has(name)) return;
+    needed.add(name);
+    for (const dep of Object.keys(svc.depends_on ?? {})) visit(dep);
+  };
+  named.forEach(visit);
+  // A name that is no service is reported elsewhere; nothing is forgiven for it.
+  if (named.some((n) => !project.services[n])) return;
+  for (let i = bag.items.length - 1; i >= 0; i--) {
+    const d = bag.items[i]!;
+    if (d.code === "env-file.missing" && d.path?.[0] === "services" && !needed.has(String(d.path[1]))) bag.items.splice(i, 1);
+  }
 }
 
 /**

@@ -51,6 +51,8 @@ import type {
 export interface ServiceContext extends PathContext, Reporter {
   env: Readonly<Record<string, string>>;
   reader: FileReader;
+  /** False for `config --no-env-resolution`. */
+  resolveEnvironment?: boolean;
 }
 
 /** Fields copied as they are (strings, booleans and plain numbers need no conversion). */
@@ -432,11 +434,14 @@ export function normalizeService(name: string, raw: Obj, ctx: ServiceContext): S
 
   for (const k of PLAIN_STRINGS) if (raw[k] !== undefined && raw[k] !== null) out[k] = scalarText(raw[k]);
   for (const k of PLAIN_BOOLS) if (raw[k] !== undefined && raw[k] !== null) out[k] = toBool(raw[k]);
+  // (absent fields skipped before their key path is made: most services set few of them)
   for (const k of PLAIN_NUMBERS) {
+    if (raw[k] === undefined || raw[k] === null) continue;
     const n = toNumber(raw[k], ctx, at(k));
     if (n !== undefined) out[k] = n;
   }
   for (const k of BYTE_FIELDS) {
+    if (raw[k] === undefined || raw[k] === null) continue;
     const n = toBytes(raw[k], ctx, at(k));
     if (n !== undefined) out[k] = n;
   }
@@ -519,11 +524,13 @@ export function normalizeService(name: string, raw: Obj, ctx: ServiceContext): S
 
   // Environment: list → map, bare keys from the interpolation environment, then env files under it.
   if (raw.environment !== undefined || raw.env_file !== undefined) {
-    let env = resolveFromEnv(toMappingWithEquals(raw.environment ?? {}), ctx.env);
+    const resolve = ctx.resolveEnvironment !== false;
+    const listed = toMappingWithEquals(raw.environment ?? {});
+    let env = resolve ? resolveFromEnv(listed, ctx.env) : listed;
     if (raw.env_file !== undefined && raw.env_file !== null) {
       const files = toEnvFiles(raw.env_file).map((f) => ({ ...f, path: resolveHostPath(f.path, ctx) }));
       s.env_file = files;
-      env = mergeEnvFiles(env, files, ctx, ctx.bag, at("env_file"), ctx.locate);
+      if (resolve) env = mergeEnvFiles(env, files, ctx, ctx.bag, at("env_file"), ctx.locate);
     }
     // An empty result is left out, as compose prints it.
     if (Object.keys(env).length > 0) s.environment = env;

@@ -59,6 +59,20 @@ describe("normalizeProject", () => {
     ]);
   });
 
+  it("with resolveEnvironment: false keeps env files as references and bare keys unset (config --no-env-resolution)", () => {
+    const { project, bag } = run(
+      { services: { s: { image: "x", env_file: ["a.env", "nope.env"], environment: ["A=override", "BARE"] } } },
+      { resolveEnvironment: false },
+    );
+    expect(bag.items).toEqual([]);
+    expect(project.services.s!.environment).toEqual({ A: "override", BARE: null });
+    expect(project.services.s!.env_file).toEqual([{ path: "/p/a.env", required: true }, { path: "/p/nope.env", required: true }]);
+    const printed = serializeConfig(project, "yaml", { envFiles: true });
+    expect(printed).toContain("    env_file:\n      - path: /p/a.env\n      - path: /p/nope.env\n");
+    expect(printed).toContain("      BARE: null\n");
+    expect(serializeConfig(project, "yaml")).not.toContain("env_file");
+  });
+
   it("reports a missing required env file at its key path", () => {
     const { bag } = run({ services: { s: { image: "x", env_file: "nope.env" } } });
     expect(bag.errors.map((d) => [d.code, d.path])).toEqual([["env-file.missing", ["services", "s", "env_file", 0]]]);

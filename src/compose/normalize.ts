@@ -20,6 +20,8 @@ export interface NormalizeContext {
   reader: FileReader;
   /** `--no-path-resolution` turns this off: relative paths are kept as written. */
   resolvePaths: boolean;
+  /** `--no-env-resolution` turns this off: env_file is kept as references, bare keys unset. */
+  resolveEnvironment?: boolean;
 }
 
 const NAMESPACE_KEYS = ["network_mode", "ipc", "pid", "uts", "cgroup"] as const;

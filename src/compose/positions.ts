@@ -20,7 +20,7 @@ const SEP = "\u0000";
 export const pathKey = (path: KeyPath): string => path.join(SEP);
 
 /** One node of the position trie: offsets into the text (-1 when absent), children by key. */
-interface Slot {
+export interface Slot {
   key: number;
   value: number;
   loc?: PathLocation;
@@ -32,11 +32,29 @@ interface Slot {
  * line:col only when asked: a big file has hundreds of thousands of paths and few are ever shown.
  */
 export class PositionIndex {
-  private readonly root: Slot = { key: -1, value: -1 };
+  private rootSlotValue: Slot | undefined;
+  /**
+   * `fill`, when given, builds the trie under the root on first use: a parser that can recompute
+   * positions need not record them on every load (few loads ever show one). `shallow` then holds
+   * the root and its direct children as the full trie will have them, so that a question about a
+   * top-level key (the obsolete `version`) does not build the whole trie.
+   */
   constructor(
     readonly file: string,
     private readonly toLocation: (offset: number) => Location = () => ({ file, line: 1, col: 1 }),
+    private fill?: (root: Slot) => void,
+    private readonly shallow?: Slot,
   ) {}
+
+  private get root(): Slot {
+    if (!this.rootSlotValue) {
+      this.rootSlotValue = { key: -1, value: -1 };
+      const fill = this.fill;
+      this.fill = undefined;
+      fill?.(this.rootSlotValue);
+    }
+    return this.rootSlotValue;
+  }
 
   /** The slot for a child key, created when missing (the walker's fast path). */
   child(parent: Slot | undefined, key: string | number): Slot {
@@ -61,8 +79,9 @@ export class PositionIndex {
   }
 
   private find(path: KeyPath, nearest: boolean): Slot | undefined {
-    let slot: Slot | undefined = this.root;
-    let best: Slot | undefined = this.has(this.root) ? this.root : undefined;
+    const root = this.fill !== undefined && this.shallow !== undefined && path.length <= 1 ? this.shallow : this.root;
+    let slot: Slot | undefined = root;
+    let best: Slot | undefined = this.has(root) ? root : undefined;
     for (const k of path) {
       slot = slot.children?.get(k);
       if (!slot) return nearest ? best : undefined;

@@ -82,6 +82,7 @@ export const serviceShape = S(
   f("deploy", deploy), f("device_cgroup_rules", strings), f("devices", list(S(f("source"), f("target"), f("permissions")))),
   f("dns", strings), f("dns_opt", strings), f("dns_search", strings), f("domainname"),
   f("entrypoint", strings, { jsonAlways: true }), f("provider", S(f("type"), f("options", map(strings)))), f("environment", smap),
+  f("env_file", list(S(f("path"), f("required", "scalar", { optOut: true }), f("format")))),
   f("expose", strings), f("external_links", strings), f("extra_hosts", "hosts"), f("group_add", strings),
   f("gpus", list(deviceRequest)), f("hostname"),
   f("healthcheck", S(

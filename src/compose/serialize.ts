@@ -142,13 +142,28 @@ export function configTree(project: Project, fmt: Format): Node {
 export interface SerializeOptions {
   /** Double every `$` so the output can be read again without interpolating twice (compose does this unless --no-interpolate). */
   escapeDollars?: boolean;
+  /**
+   * Print each service's env_file (`config --no-env-resolution`). By default they are left out, as
+   * compose discards them once read into `environment`.
+   */
+  envFiles?: boolean;
 }
 
 /** The text `docker compose config [--format json]` prints for the project. */
-export function serializeConfig(project: Project, format: Format, options: SerializeOptions = {}): string {
+export function serializeConfig(whole: Project, format: Format, options: SerializeOptions = {}): string {
+  const project = options.envFiles === true ? whole : withoutEnvFiles(whole);
   if (format === "yaml") return writeConfigYaml(configSections(project), options.escapeDollars !== false);
   const text = emitJson(configTree(project, format));
   return options.escapeDollars === false ? text : text.replaceAll("$", "$$$$");
+}
+
+function withoutEnvFiles(project: Project): Project {
+  if (!Object.values(project.services).some((s) => s.env_file !== undefined)) return project;
+  const services = Object.fromEntries(Object.entries(project.services).map(([name, svc]) => {
+    const { env_file: _read, ...rest } = svc;
+    return [name, rest];
+  }));
+  return { ...project, services };
 }
 
 const nonEmpty = (objs: Record<string, unknown> | undefined): Record<string, unknown> | undefined => (objs && Object.keys(objs).length > 0 ? objs : undefined);

@@ -47,6 +47,20 @@ describe("parseComposeYaml", () => {
     expect(bag.hasErrors).toBe(true);
   });
 
+  it("reports each alias that names no anchor, and drops the document", () => {
+    const bag = new DiagnosticBag();
+    // m0 is never defined; through m1..m3 it is used 5^3 times, and reported once.
+    const lines = ["x-m0:", "  k: x"];
+    for (let i = 1; i <= 3; i++) lines.push(`x-m${i}: &m${i} [${Array(5).fill(`*m${i - 1}`).join(", ")}]`);
+    lines.push("services:", "  web:", "    image: x", "    labels: *m3", "    environment: [*other]");
+    const docs = parseComposeYaml("/p/compose.yaml", lines.join("\n") + "\n", bag);
+    expect(docs).toEqual([]);
+    expect(bag.errors.map((d) => [d.code, d.message, d.location?.line, d.location?.col])).toEqual([
+      ["yaml.unknown-anchor", "unknown anchor 'm0' referenced", 3, 12],
+      ["yaml.unknown-anchor", "unknown anchor 'other' referenced", 10, 19],
+    ]);
+  });
+
   it("returns every document of a multi-document file", () => {
     const bag = new DiagnosticBag();
     const docs = parseComposeYaml("f", "services:\n  a:\n    image: x\n---\nservices:\n  b:\n    image: y\n", bag);

@@ -1,6 +1,7 @@
 // Parses compose YAML into plain data while remembering where every key and value stood,
 // so that later stages (interpolation, schema, consistency) can point at file:line:col.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode } from "yaml";
 import type { DiagnosticBag, KeyPath, Location } from "./diagnostics.js";
 import { parseFast } from "./fast-yaml.js";
 import { PositionIndex, SOURCE_LIMITS, type ParsedDocument } from "./positions.js";
@@ -8,6 +9,15 @@ import { PositionIndex, SOURCE_LIMITS, type ParsedDocument } from "./positions.j
 export { PositionIndex, SOURCE_LIMITS, pathKey, type ParsedDocument, type PathLocation } from "./positions.js";
 
 type SlotRef = ReturnType<PositionIndex["child"]>;
+
+/**
+ * The `yaml` package, loaded on first use: most files never need it (the fast front end reads
+ * them), and loading it is a good part of a cold `moor config`'s start-up.
+ */
+let yamlModule: typeof import("yaml") | undefined;
+function yaml(): typeof import("yaml") {
+  return (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml"));
+}
 
 /**
  * Parses one compose file. Several YAML documents in one file are returned in order
@@ -28,6 +38,7 @@ export function parseComposeYaml(file: string, text: string, bag: DiagnosticBag)
 
 /** The full parser (the `yaml` package's Document): every construct, every error located. */
 export function parseComposeYamlFull(file: string, text: string, bag: DiagnosticBag): ParsedDocument[] {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -63,7 +74,7 @@ export function parseComposeYamlFull(file: string, text: string, bag: Diagnostic
     const walker = new Walker(doc, parsed, bag, locate);
     parsed.data = walker.value(doc.contents as YamlNode | null, [], 0, -1, parsed.positions.rootSlot);
     // A refused document is half-read: validating the rest would only add errors about the holes.
-    if (!walker.refused) out.push(parsed);
+    if (!walker.refused && !walker.holes) out.push(parsed);
   }
   return out;
 }
@@ -79,7 +90,10 @@ class Walker {
   private aliasDepth = 0;
   /** Set once a limit is hit: the rest of the document is not read, and the document is dropped. */
   refused = false;
-  private readonly anchors = new Map<string, YamlNode>();
+  /** Set when an alias names no anchor: the document is read on (to report every one) but dropped. */
+  holes = false;
+  /** Anchors seen so far by name; null for a name searched for and found nowhere. */
+  private readonly anchors = new Map<string, YamlNode | null>();
   constructor(
     private readonly doc: Document.Parsed,
     private readonly out: ParsedDocument,
@@ -89,6 +103,7 @@ class Walker {
 
   /** Converts a node to plain data, recording the key and value offsets of `path` in `slot`. */
   value(node: YamlNode | null | undefined, path: KeyPath, depth: number, keyOffset: number, slot: SlotRef): unknown {
+    const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
     if (keyOffset >= 0) slot.key = keyOffset;
     if (node === null || node === undefined) {
       if (slot.value < 0) slot.value = Math.max(keyOffset, 0);
@@ -126,11 +141,25 @@ class Walker {
     if (tag === "!override") this.out.overrides.push(path);
     if (isAlias(node)) {
       // Alias.resolve searches the whole document each time (quadratic on big files); anchors
-      // always come before their aliases, so the ones seen so far are enough.
-      const target = this.anchors.get(node.source) ?? node.resolve(this.doc);
+      // always come before their aliases, so the ones seen so far are enough. A name found
+      // nowhere is searched for once: an undefined alias used thousands of times (through other
+      // aliases) would otherwise walk the document thousands of times.
+      let target = this.anchors.get(node.source);
+      if (target === undefined && !this.anchors.has(node.source)) {
+        target = node.resolve(this.doc) ?? null;
+        this.anchors.set(node.source, target);
+        if (target === null) {
+          this.holes = true;
+          this.bag.error("yaml.unknown-anchor", `unknown anchor '${node.source}' referenced`, {
+            path,
+            location: this.locate(node.range?.[0]),
+            hint: `define it with &${node.source} on a value before this use`,
+          });
+        }
+      }
       this.aliasDepth++;
       try {
-        return this.value(target as YamlNode | undefined, path, depth + 1, -1, slot);
+        return this.value(target, path, depth + 1, -1, slot);
       } finally {
         this.aliasDepth--;
       }

@@ -30,6 +30,8 @@ export interface ApiContainer {
 export interface ApiNetwork {
   Id?: string;
   Name?: string;
+  /** RFC 3339 with nanoseconds. */
+  Created?: string;
   Driver?: string;
   Scope?: string;
   Internal?: boolean;

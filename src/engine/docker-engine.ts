@@ -105,6 +105,8 @@ export class DockerEngine implements Engine {
   private readonly target: EngineEndpoint;
   private readonly counts: Record<string, number> = {};
   private connection: Promise<{ apiPrefix: string; version: EngineVersion }> | undefined;
+  /** The engine has answered this process once: failing to reach it now means it went away. */
+  private answered = false;
   private readonly clients = new Map<string, Promise<Docker>>();
 
   constructor(endpoint: EngineEndpoint) {
@@ -140,11 +142,17 @@ export class DockerEngine implements Engine {
 
   private connect(): Promise<{ apiPrefix: string; version: EngineVersion }> {
     if (!this.connection) {
-      this.connection = this.negotiate().catch((err: unknown) => {
-        // Forget the failure so the next call tries again (the engine may have come up since).
-        this.connection = undefined;
-        throw err;
-      });
+      this.connection = this.negotiate().then(
+        (connected) => {
+          this.answered = true;
+          return connected;
+        },
+        (err: unknown) => {
+          // Forget the failure so the next call tries again (the engine may have come up since).
+          this.connection = undefined;
+          throw err;
+        },
+      );
     }
     return this.connection;
   }
@@ -201,6 +209,14 @@ export class DockerEngine implements Engine {
   private translate(err: unknown, operation: string): EngineError {
     const typed = translateEngineError(err, operation, this.endpoint);
     if (typed instanceof EngineUnreachableError) {
+      if (this.answered) {
+        // It answered earlier in this run, so the address is right: the engine stopped or restarted.
+        return new EngineUnreachableError(this.endpoint, `the engine stopped answering in the middle of the run (${typed.engineMessage})`, {
+          operation,
+          hint: "did the engine stop or restart? Once `docker info` answers again, run the command again: moor carries on from what the engine has",
+          cause: err,
+        });
+      }
       const others = this.target.alternatives.filter((a) => a !== this.endpoint);
       if (others.length > 0) {
         return new EngineUnreachableError(this.endpoint, typed.engineMessage, {

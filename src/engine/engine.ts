@@ -84,6 +84,8 @@ export interface EndpointConfig {
   IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] };
   MacAddress?: string;
   DriverOpts?: Record<string, string>;
+  /** Which network's gateway is the default route (API 1.48+; older engines ignore it). */
+  GwPriority?: number;
 }
 
 /** `POST /networks/create`'s body. */

@@ -49,10 +49,62 @@ describe("translateEngineError", () => {
     expect(err.hint).toBeTruthy();
   });
 
-  it("suggests engine-up.sh or DOCKER_HOST when the engine is down", () => {
-    const err = translateEngineError(Object.assign(new Error("x"), { code: "ECONNREFUSED" }), "op", "e");
-    expect(err.hint).toMatch(/scripts\/engine-up\.sh/);
-    expect(err.hint).toMatch(/DOCKER_HOST/);
+  it("reads a reset as the engine going away on a local socket, and as a TLS mismatch over TCP", () => {
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    const local = translateEngineError(reset, "containers.create", "unix:///run/moor-second.sock");
+    expect(local.message).toBe("cannot reach the Docker engine at unix:///run/moor-second.sock: the engine closed the connection");
+    expect(local.hint).not.toMatch(/TLS/);
+    const tcp = translateEngineError(reset, "containers.create", "tcp://example:2376");
+    expect(tcp.message).toMatch(/TLS port spoken to without TLS/);
+    expect(translateEngineError(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }), "op", "unix:///x.sock")).toBeInstanceOf(EngineUnreachableError);
+  });
+
+  it("asks whether the daemon runs, and where to look (DOCKER_HOST, the docker context), when the engine is down", () => {
+    for (const code of ["ECONNREFUSED", "ENOENT"]) {
+      const err = translateEngineError(Object.assign(new Error("x"), { code }), "op", "e");
+      expect(err.hint).toBe(
+        "is the Docker daemon running? start it (`sudo systemctl start docker`, or open Docker Desktop), or point moor at one that is: check DOCKER_HOST and the docker context (`docker context ls`)",
+      );
+    }
+  });
+
+  it("names the docker group when the socket refuses the user", () => {
+    const err = translateEngineError(Object.assign(new Error("x"), { code: "EACCES" }), "op", "unix:///var/run/docker.sock");
+    expect(err.hint).toBe(
+      "your user may not use unix:///var/run/docker.sock: add it to the `docker` group (`sudo usermod -aG docker $USER`, then log in again), run as root, or point DOCKER_HOST at a rootless engine",
+    );
+  });
+
+  it("says which host port is taken and how to find its holder", () => {
+    const bind = translateEngineError(
+      modemError(500, "driver failed programming external connectivity on endpoint demo-web-1 (0d5b): Bind for 0.0.0.0:18181 failed: port is already allocated"),
+      "containers.start",
+      "e",
+    );
+    expect(bind.hint).toBe(
+      "host port 18181 is already taken: `docker ps --filter publish=18181` shows a container publishing it; otherwise another program listens there (`ss -ltnp 'sport = :18181'` names it). Stop it, or publish another host port",
+    );
+    expect(bind.expected).toBe(true);
+    const listen = translateEngineError(modemError(500, "driver failed programming external connectivity on endpoint x: Error starting userland proxy: listen tcp4 0.0.0.0:8080: bind: address already in use"), "containers.start", "e");
+    expect(listen.hint).toMatch(/^host port 8080 is already taken/);
+  });
+
+  it("says what to do about a container name held by a container that is not the project's", () => {
+    const err = translateEngineError(
+      modemError(409, 'Conflict. The container name "/demo-web-1" is already in use by container "67766097baf12c86bd6ae9d28c7c90d381902876807631fe6c0723039b7bd0b8". You have to remove (or rename) that container to be able to reuse that name.'),
+      "containers.create",
+      "e",
+    );
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err.hint).toBe(
+      "container 67766097baf1 already has the name demo-web-1 and is not one this project can take over (its labels differ): remove it (`docker rm -f demo-web-1`), rename it (`docker rename demo-web-1 <new name>`), or run this project under another name (-p)",
+    );
+  });
+
+  it("says how to get an image the engine does not have", () => {
+    const err = translateEngineError(modemError(404, "No such image: acme/api:2"), "containers.create", "e");
+    expect(err.hint).toBe("acme/api:2 is not on this engine: pull it (`moor pull`), build it (`moor build`, for a service with a `build:` section), or check the name");
+    expect(translateEngineError(modemError(404, "No such container: x"), "containers.inspect", "e").hint).toBeUndefined();
   });
 
   it("passes typed errors through untouched", () => {
@@ -86,7 +138,9 @@ describe("pull errors", () => {
   it("says what to do when no registry answers", () => {
     const err = new ImagePullError("redis:7-alpine", "registry-1.docker.io", "unreachable", "dial tcp: lookup registry-1.docker.io: no such host");
     expect(err.message).toBe("cannot pull redis:7-alpine: registry-1.docker.io is unreachable (dial tcp: lookup registry-1.docker.io: no such host)");
-    expect(err.hint).toMatch(/build the image locally/);
+    expect(err.hint).toBe(
+      "no registry answers: check the name, or make redis:7-alpine on this engine (a `build:` section in the service, `docker build -t redis:7-alpine …` or `docker load`); `pull_policy: never` then uses it without asking a registry",
+    );
     expect(err.expected).toBe(true);
   });
 });

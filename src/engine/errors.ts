@@ -27,6 +27,10 @@ export class EngineError extends Error {
   }
 }
 
+/** What to do when nothing answers at the endpoint. */
+export const NOT_RUNNING_HINT =
+  "is the Docker daemon running? start it (`sudo systemctl start docker`, or open Docker Desktop), or point moor at one that is: check DOCKER_HOST and the docker context (`docker context ls`)";
+
 /** Nothing answers at the endpoint (socket missing, connection refused, TLS failed, permission denied). */
 export class EngineUnreachableError extends EngineError {
   /** The endpoint we tried, e.g. "unix:///var/run/docker.sock". */
@@ -35,7 +39,7 @@ export class EngineUnreachableError extends EngineError {
     super(`cannot reach the Docker engine at ${endpoint}: ${reason}`, {
       operation: opts.operation,
       engineMessage: reason,
-      hint: opts.hint ?? "is the engine running? start it with `scripts/engine-up.sh` or set DOCKER_HOST",
+      hint: opts.hint ?? NOT_RUNNING_HINT,
       expected: true,
       cause: opts.cause,
     });
@@ -46,7 +50,7 @@ export class EngineUnreachableError extends EngineError {
 
 /** 404: the container, network, volume, image or exec does not exist. */
 export class NotFoundError extends EngineError {
-  constructor(message: string, opts: { operation: string; engineMessage?: string; cause?: unknown }) {
+  constructor(message: string, opts: { operation: string; engineMessage?: string; hint?: string; cause?: unknown }) {
     super(message, { ...opts, status: 404, expected: true });
     this.name = "NotFoundError";
   }
@@ -54,7 +58,7 @@ export class NotFoundError extends EngineError {
 
 /** 409: a name is taken, a resource is in use, a container is already in the requested state… */
 export class ConflictError extends EngineError {
-  constructor(message: string, opts: { operation: string; engineMessage?: string; cause?: unknown }) {
+  constructor(message: string, opts: { operation: string; engineMessage?: string; hint?: string; cause?: unknown }) {
     super(message, { ...opts, status: 409, expected: true });
     this.name = "ConflictError";
   }
@@ -85,10 +89,10 @@ export class ImagePullError extends EngineError {
       expected: true,
       hint:
         reason === "unreachable"
-          ? "build the image locally (`scripts/build-images.sh` makes moor's base images) or point the service at an image that is already on the engine; `pull_policy: never` skips the pull"
+          ? `no registry answers: check the name, or make ${image} on this engine (a \`build:\` section in the service, \`docker build -t ${image} …\` or \`docker load\`); \`pull_policy: never\` then uses it without asking a registry`
           : reason === "denied"
             ? "log in to the registry (`docker login`) or check the image name"
-            : "check the image name and tag",
+            : `check the image name and tag, or build ${image} here (a \`build:\` section in the service)`,
     });
     this.name = "ImagePullError";
     this.image = image;
@@ -149,6 +153,7 @@ const UNREACHABLE_CODES = new Set([
   "ENOTSOCK",
   "EPROTO",
   "ECONNRESET",
+  "EPIPE",
   "CERT_HAS_EXPIRED",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
@@ -175,6 +180,26 @@ function engineMessageOf(err: ErrorShape): string {
   return (m?.[1] ?? message).trim();
 }
 
+/**
+ * What to do next about an engine's refusal, read from its own words: a host port already taken, a
+ * container name held by another container, an image that is not on the engine.
+ */
+export function engineHint(engineMessage: string): string | undefined {
+  const port = /Bind for (\S+):(\d+) failed: port is already allocated/.exec(engineMessage) ?? /listen (?:tcp|udp)[46]? (\S*):(\d+): bind: address already in use/.exec(engineMessage);
+  if (port) {
+    const n = port[2]!;
+    return `host port ${n} is already taken: \`docker ps --filter publish=${n}\` shows a container publishing it; otherwise another program listens there (\`ss -ltnp 'sport = :${n}'\` names it). Stop it, or publish another host port`;
+  }
+  const name = /container name "\/?([^"]+)" is already in use by container "([0-9a-f]+)"/.exec(engineMessage);
+  if (name) {
+    const [, n, id] = name;
+    return `container ${id!.slice(0, 12)} already has the name ${n} and is not one this project can take over (its labels differ): remove it (\`docker rm -f ${n}\`), rename it (\`docker rename ${n} <new name>\`), or run this project under another name (-p)`;
+  }
+  const image = /No such image: (\S+)/.exec(engineMessage);
+  if (image) return `${image[1]} is not on this engine: pull it (\`moor pull\`), build it (\`moor build\`, for a service with a \`build:\` section), or check the name`;
+  return undefined;
+}
+
 function unreachableReason(code: string, endpoint: string): { reason: string; hint?: string } {
   switch (code) {
     case "ENOENT":
@@ -183,7 +208,7 @@ function unreachableReason(code: string, endpoint: string): { reason: string; hi
     case "EPERM":
       return {
         reason: "permission denied",
-        hint: `your user may not use ${endpoint}: add it to the \`docker\` group, run as root, or point DOCKER_HOST at a rootless engine`,
+        hint: `your user may not use ${endpoint}: add it to the \`docker\` group (\`sudo usermod -aG docker $USER\`, then log in again), run as root, or point DOCKER_HOST at a rootless engine`,
       };
     case "ECONNREFUSED":
       return { reason: "connection refused" };
@@ -193,7 +218,11 @@ function unreachableReason(code: string, endpoint: string): { reason: string; hi
     case "ETIMEDOUT":
       return { reason: "the connection timed out" };
     case "ECONNRESET":
-      return { reason: "the connection was reset (is it a TLS port spoken to without TLS, or the reverse?)", hint: "check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH" };
+    case "EPIPE":
+      // Over TCP a reset at once usually means TLS spoken to a plain port or the reverse; on a
+      // local socket it means the engine went away (stopped, restarted, crashed) mid-request.
+      if (/^(tcp|https?):/.test(endpoint)) return { reason: "the connection was reset (is it a TLS port spoken to without TLS, or the reverse?)", hint: "check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH" };
+      return { reason: "the engine closed the connection" };
     case "EPROTO":
       return { reason: "TLS handshake failed", hint: "check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH" };
     default:
@@ -221,20 +250,22 @@ export function translateEngineError(err: unknown, operation: string, endpoint: 
   }
   const engineMessage = engineMessageOf(shape);
   const about = subject ? `${subject}: ` : "";
+  const hint = engineHint(engineMessage);
   switch (status) {
     case 404:
-      return new NotFoundError(`${about}${engineMessage}`, { operation, engineMessage, cause: err });
+      return new NotFoundError(`${about}${engineMessage}`, { operation, engineMessage, hint, cause: err });
     case 403:
       // Engines before 23 answer 403 for "network has active endpoints", a conflict in all but code.
       if (/active endpoints|in use/i.test(engineMessage)) return new ConflictError(`${about}${engineMessage}`, { operation, engineMessage, cause: err });
       return new EngineError(`${operation} failed (HTTP 403): ${about}${engineMessage}`, { operation, status, engineMessage, cause: err, expected: true });
     case 409:
-      return new ConflictError(`${about}${engineMessage}`, { operation, engineMessage, cause: err });
+      return new ConflictError(`${about}${engineMessage}`, { operation, engineMessage, hint, cause: err });
     default:
       return new EngineError(`${operation} failed (HTTP ${status}): ${about}${engineMessage}`, {
         operation,
         status,
         engineMessage,
+        hint,
         cause: err,
         // The engine refusing (a 500 with its reason: a privileged container in a sandbox, a port
         // already taken) is something the user can act on, not a moor bug: print it plainly.

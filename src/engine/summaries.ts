@@ -75,6 +75,7 @@ export function networkSummary(n: ApiNetwork): NetworkSummary {
   return {
     id: n.Id ?? "",
     name: n.Name ?? "",
+    ...(n.Created ? { created: n.Created } : {}),
     driver: n.Driver ?? "",
     scope: n.Scope ?? "local",
     internal: n.Internal ?? false,

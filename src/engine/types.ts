@@ -27,6 +27,8 @@ export interface ContainerSummary {
 export interface NetworkSummary {
   id: string;
   name: string;
+  /** When the engine made it (RFC 3339 with nanoseconds), when it says. */
+  created?: string;
   driver: string;
   scope: string;
   internal: boolean;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Project, ServiceConfig } from "../compose/types.js";
 import { LABELS } from "../engine/types.js";
 import { serviceConfigHash } from "./config-hash.js";
-import { containerName, containerSpec, fileInjections, goDurationToNanos, networksByPriority } from "./container-spec.js";
+import { containerName, containerSpec, fileInjections, goDurationToNanos, healthcheckError, imageBuildLabels, networksByPriority } from "./container-spec.js";
 import type { ContainerCreateBody, ContainerSpecContext, HostConfigSpec } from "./container-spec.js";
 import { MOOR_CONFIG_LABEL } from "./observed-state.js";
 
@@ -51,6 +51,7 @@ describe("containerSpec: HostConfig", () => {
     ["port bindings", { ports: [{ mode: "ingress", target: 80, published: "8080", protocol: "tcp", host_ip: "127.0.0.1" }, { mode: "ingress", target: 80, protocol: "tcp" }] }, { PortBindings: { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }, { HostPort: "" }] } }],
     ["restart", { restart: "on-failure:3" }, { RestartPolicy: { Name: "on-failure", MaximumRetryCount: 3 } }],
     ["deploy restart policy wins, 'any' is always", { restart: "no", deploy: { restart_policy: { condition: "any" } } }, { RestartPolicy: { Name: "always" } }],
+    ["deploy restart policy without condition: the engine's empty policy, as compose v5", { restart: "always", deploy: { restart_policy: { delay: "5s" } } }, { RestartPolicy: { Name: "" } }],
     ["capabilities and privileges", { cap_add: ["NET_ADMIN"], cap_drop: ["ALL"], privileged: true, read_only: true, init: true }, { CapAdd: ["NET_ADMIN"], CapDrop: ["ALL"], Privileged: true, ReadonlyRootfs: true, Init: true }],
     ["memory and cpus", { mem_limit: 512, cpus: 1.5, shm_size: 64 }, { Memory: 512, NanoCpus: 1_500_000_000, ShmSize: 64 }],
     ["deploy limits win over the service fields", { mem_limit: 512, cpus: 1, deploy: { resources: { limits: { memory: 1024, cpus: 0.5 } } } }, { Memory: 1024, NanoCpus: 500_000_000 }],
@@ -62,15 +63,27 @@ describe("containerSpec: HostConfig", () => {
     ["volumes_from names the other service's first container", { volumes_from: ["db:ro", "container:legacy"] }, { VolumesFrom: ["demo-db-1:ro", "legacy"] }],
     ["extra hosts, dns, group_add", { extra_hosts: { "host.docker.internal": ["host-gateway"] }, dns: ["1.1.1.1"], dns_search: ["example"], dns_opt: ["ndots:1"], group_add: ["audio"] }, { ExtraHosts: ["host.docker.internal:host-gateway"], Dns: ["1.1.1.1"], DnsSearch: ["example"], DnsOptions: ["ndots:1"], GroupAdd: ["audio"] }],
     ["tmpfs", { tmpfs: ["/run", "/tmp:size=64m"] }, { Tmpfs: { "/run": "", "/tmp": "size=64m" } }],
+    ["a positive deploy pids limit wins over pids_limit", { pids_limit: 50, deploy: { resources: { limits: { pids: 100 } } } }, { PidsLimit: 100 }],
     ["cpu count, percent (times 100, as compose), realtime", { cpu_count: 2, cpu_percent: 50, cpu_rt_period: 1400, cpu_rt_runtime: 400 }, { CpuCount: 2, CpuPercent: 5000, CpuRealtimePeriod: 1400, CpuRealtimeRuntime: 400 }],
     [
       "blkio_config",
       { blkio_config: { weight: 300, weight_device: [{ Path: "/dev/sda", Weight: 400 }], device_read_bps: [{ Path: "/dev/sda", Rate: "1048576" }], device_write_iops: [{ Path: "/dev/sda", Rate: "30" }] } },
       { BlkioWeight: 300, BlkioWeightDevice: [{ Path: "/dev/sda", Weight: 400 }], BlkioDeviceReadBps: [{ Path: "/dev/sda", Rate: 1048576 }], BlkioDeviceWriteIOps: [{ Path: "/dev/sda", Rate: 30 }] },
     ],
+    [
+      "CDI device names become a cdi device request, as compose v5 sends them",
+      { devices: [{ source: "nvidia.com/gpu=all", target: "nvidia.com/gpu=all", permissions: "rwm" }, { source: "/dev/fuse", target: "/dev/fuse", permissions: "rwm" }] },
+      { Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }], DeviceRequests: [{ Driver: "cdi", DeviceIDs: ["nvidia.com/gpu=all"] }] },
+    ],
     ["gpus ask for the gpu capability", { gpus: [{ driver: "nvidia", count: -1 }] }, { DeviceRequests: [{ Driver: "nvidia", Count: -1, Capabilities: [["gpu"]] }] }],
   ])("%s", (_what, service, expected) => {
     expect(spec(service).body.HostConfig).toMatchObject(expected);
+  });
+
+  it("zero swappiness and pids limits are not sent, as compose v5 skips them", () => {
+    const hc = spec({ mem_swappiness: 0, pids_limit: 0, deploy: { resources: { limits: { pids: 0 } } } }).body.HostConfig;
+    expect(hc).not.toHaveProperty("MemorySwappiness");
+    expect(hc).not.toHaveProperty("PidsLimit");
   });
 
   it("binds, named volumes by engine name, anonymous volumes, tmpfs mounts", () => {
@@ -92,6 +105,27 @@ describe("containerSpec: HostConfig", () => {
     ]);
   });
 
+  it("sends plain binds and named volumes as compose v5 does: Binds with the access mode always written", () => {
+    const service: ServiceConfig = {
+      name: "web",
+      image: "nginx",
+      volumes: [
+        { type: "bind", source: "/p/src", target: "/src" },
+        { type: "bind", source: "/p/z", target: "/z", read_only: true, bind: { selinux: "z", create_host_path: true } },
+        { type: "bind", source: "/p/shared", target: "/shared", bind: { propagation: "rshared", create_host_path: true } },
+        { type: "volume", source: "data", target: "/data" },
+        { type: "volume", source: "data", target: "/ro", read_only: true },
+        { type: "volume", source: "data", target: "/sub", volume: { subpath: "x" } },
+      ],
+    };
+    const hc = containerSpec(project(service, { volumes: { data: { name: "demo_data" } } }), service, 1, ctx).body.HostConfig;
+    expect(hc.Binds).toEqual(["/p/src:/src:rw", "/p/z:/z:ro,z", "demo_data:/data:rw", "demo_data:/ro:ro"]);
+    expect(hc.Mounts).toEqual([
+      { Type: "bind", Source: "/p/shared", Target: "/shared", BindOptions: { Propagation: "rshared", CreateMountpoint: true } },
+      { Type: "volume", Source: "demo_data", Target: "/sub", VolumeOptions: { Subpath: "x" } },
+    ]);
+  });
+
   it("file secrets are read-only binds under /run/secrets", () => {
     const service: ServiceConfig = { name: "web", image: "nginx", secrets: [{ source: "token" }, { source: "token", target: "/etc/t" }] };
     const p = project(service, { secrets: { token: { name: "demo_token", file: "/p/token.txt" } } });
@@ -102,12 +136,42 @@ describe("containerSpec: HostConfig", () => {
   });
 });
 
+describe("imageBuildLabels", () => {
+  it("adds compose's version, project and service labels to the build's own", () => {
+    const service: ServiceConfig = { name: "app", build: { context: "/p", labels: { "com.example.built": "yes" } } };
+    expect(imageBuildLabels("demo", service, "0.1.0")).toEqual({
+      "com.example.built": "yes",
+      [LABELS.version]: "0.1.0",
+      [LABELS.project]: "demo",
+      [LABELS.service]: "app",
+    });
+  });
+});
+
+describe("healthcheckError", () => {
+  it("refuses start_interval without start_period, as compose v5 does at create", () => {
+    const service = (healthcheck: ServiceConfig["healthcheck"]): ServiceConfig => ({ name: "web", image: "nginx", healthcheck });
+    expect(healthcheckError(service({ test: ["CMD", "true"], start_interval: "1s" }))).toBe("service web: healthcheck.start_interval requires healthcheck.start_period to be set");
+    expect(healthcheckError(service({ test: ["CMD", "true"], start_interval: "1s", start_period: "5s" }))).toBeUndefined();
+    expect(healthcheckError(service({ test: ["CMD", "true"] }))).toBeUndefined();
+  });
+});
+
 describe("containerSpec: networks", () => {
   it("joins the default network with the container and service names as aliases", () => {
     const s = spec({});
     expect(s.body.HostConfig.NetworkMode).toBe("demo_default");
     expect(s.body.NetworkingConfig).toEqual({ EndpointsConfig: { demo_default: { Aliases: ["demo-web-1", "web"] } } });
     expect(s.extraNetworks).toEqual([]);
+  });
+
+  it("interface_name becomes the endpoint's ifname driver option and gw_priority its GwPriority, as compose v5 sends them", () => {
+    const s = spec({ networks: { back: { interface_name: "eth7", driver_opts: { "com.docker.network.endpoint.ifname": "x", other: "1" }, gw_priority: 5 } } });
+    expect(s.body.NetworkingConfig?.EndpointsConfig["demo_back"]).toEqual({
+      Aliases: ["demo-web-1", "web"],
+      DriverOpts: { "com.docker.network.endpoint.ifname": "eth7", other: "1" },
+      GwPriority: 5,
+    });
   });
 
   it("connects the first network by priority at create and the others after", () => {

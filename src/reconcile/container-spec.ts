@@ -212,7 +212,9 @@ function resolveServiceRef(project: Project, value: string | undefined): string 
 
 function restartPolicy(service: ServiceConfig): HostConfigSpec["RestartPolicy"] {
   const fromDeploy = service.deploy?.restart_policy;
-  const raw = fromDeploy ? (fromDeploy.condition ?? "any") : service.restart;
+  // Compose v5 gives a deploy restart_policy without `condition` no default: the engine's empty
+  // policy name, so the container is not restarted (the spec's "any" is Swarm's default).
+  const raw = fromDeploy ? (fromDeploy.condition ?? "") : service.restart;
   if (raw === undefined) return undefined;
   const [condition = "", count] = raw.split(":");
   const name = { none: "no", no: "no", any: "always", always: "always", "on-failure": "on-failure", "unless-stopped": "unless-stopped" }[condition] ?? condition;
@@ -220,22 +222,30 @@ function restartPolicy(service: ServiceConfig): HostConfigSpec["RestartPolicy"] 
   return compact({ Name: name, MaximumRetryCount: retries });
 }
 
+/**
+ * The legacy `Binds` form compose v5 sends for a mount that needs none of the Mounts API's options:
+ * `<source>:<target>:<rw|ro>[,selinux]`, the access mode always written.
+ */
 function bindString(source: string, v: ServiceVolumeConfig): string {
-  const opts: string[] = [];
-  if (v.read_only) opts.push("ro");
+  const opts = [v.read_only ? "ro" : "rw"];
   if (v.bind?.selinux) opts.push(v.bind.selinux);
-  if (v.bind?.propagation) opts.push(v.bind.propagation);
-  return opts.length > 0 ? `${source}:${v.target}:${opts.join(",")}` : `${source}:${v.target}`;
+  return `${source}:${v.target}:${opts.join(",")}`;
 }
 
 function volumeMounts(project: Project, service: ServiceConfig): { binds: string[]; mounts: MountSpec[] } {
   const binds: string[] = [];
   const mounts: MountSpec[] = [];
   for (const v of service.volumes ?? []) {
-    if (v.type === "bind" && v.source && v.bind?.create_host_path !== false && v.bind?.recursive === undefined) {
-      // The short bind syntax creates a missing host directory, as compose's volumes do by
-      // default; the Mounts API would refuse it instead.
+    // Compose uses the Binds API unless an option only Mounts has is set: binds then create a
+    // missing host directory (the Mounts API refuses it), and named volumes look as `docker run -v`
+    // makes them (HostConfig.Binds, Mode "rw").
+    if (v.type === "bind" && v.source && v.bind?.create_host_path !== false && !v.bind?.propagation && v.bind?.recursive === undefined) {
       binds.push(bindString(v.source, v));
+      continue;
+    }
+    const named = v.type === "volume" && v.source ? project.volumes?.[v.source] : undefined;
+    if (named && !v.volume?.nocopy && !v.volume?.subpath && !nonEmptyRecord(v.volume?.labels)) {
+      binds.push(bindString(named.name, v));
       continue;
     }
     const source = v.type === "volume" && v.source ? (project.volumes?.[v.source]?.name ?? v.source) : v.source;
@@ -342,17 +352,23 @@ export function fileInjections(project: Project, service: ServiceConfig, environ
   return { files, errors };
 }
 
+const IFNAME_OPTION = "com.docker.network.endpoint.ifname";
+
 function endpoint(service: ServiceConfig, ownName: string, key: string, useAliases: boolean, linkList: string[] | undefined): EndpointSpec {
   const cfg = service.networks?.[key] ?? undefined;
   const aliases = [ownName];
   if (useAliases) aliases.push(service.name, ...(cfg?.aliases ?? []));
   const ipam = compact({ IPv4Address: cfg?.ipv4_address, IPv6Address: cfg?.ipv6_address, LinkLocalIPs: nonEmpty(cfg?.link_local_ips) });
+  // `interface_name` is the endpoint driver option the engine names the interface by; compose
+  // sets it over a driver_opts entry of the same key.
+  const driverOpts = cfg?.interface_name ? { ...cfg.driver_opts, [IFNAME_OPTION]: cfg.interface_name } : cfg?.driver_opts;
   return compact<EndpointSpec>({
     Aliases: aliases,
     Links: linkList,
     IPAMConfig: Object.keys(ipam).length > 0 ? ipam : undefined,
     MacAddress: cfg?.mac_address,
-    DriverOpts: nonEmptyRecord(cfg?.driver_opts),
+    DriverOpts: nonEmptyRecord(driverOpts),
+    GwPriority: cfg?.gw_priority || undefined,
   });
 }
 
@@ -407,6 +423,11 @@ function portBindings(service: ServiceConfig): HostConfigSpec["PortBindings"] {
   return nonEmptyRecord(out);
 }
 
+/** A CDI qualified device name, `vendor/class=name` (vendor and class start with a letter), given as both source and target. */
+function isCdiDevice(d: { source: string; target: string }): boolean {
+  return d.source === d.target && /^[A-Za-z](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\/[A-Za-z](?:[A-Za-z0-9_-]*[A-Za-z0-9])?=[A-Za-z0-9](?:[A-Za-z0-9._:-]*[A-Za-z0-9])?$/.test(d.source);
+}
+
 function deviceRequest(g: DeviceRequest, extra: string[]): NonNullable<HostConfigSpec["DeviceRequests"]>[number] {
   const caps = [...(g.capabilities ?? []), ...extra.filter((c) => !g.capabilities?.includes(c))];
   return compact({ Driver: g.driver, Count: g.count, DeviceIDs: nonEmpty(g.device_ids), Capabilities: caps.length > 0 ? [caps] : undefined, Options: nonEmptyRecord(g.options) });
@@ -427,6 +448,13 @@ function blkio(service: ServiceConfig): Partial<HostConfigSpec> {
     BlkioDeviceReadIOps: rates(b.device_read_iops),
     BlkioDeviceWriteIOps: rates(b.device_write_iops),
   };
+}
+
+/** Compose refuses to create a container whose healthcheck has `start_interval` without `start_period` (moby#48874). */
+export function healthcheckError(service: ServiceConfig): string | undefined {
+  const h = service.healthcheck;
+  if (!h || h.start_interval === undefined || h.start_period !== undefined) return undefined;
+  return `service ${service.name}: healthcheck.start_interval requires healthcheck.start_period to be set`;
 }
 
 function healthcheck(service: ServiceConfig): HealthcheckSpec | undefined {
@@ -463,6 +491,11 @@ export function containerLabels(project: Project, service: ServiceConfig, number
   if (ctx.replaces) labels[LABELS.replace] = service.container_name ?? `${service.name}-${number}`;
   labels[MOOR_CONFIG_LABEL] = canonicalJson(recordedServiceConfig(service));
   return labels;
+}
+
+/** The labels compose v5 gives an image it builds: the build's own, then its version, project and service. */
+export function imageBuildLabels(projectName: string, service: ServiceConfig, version: string): Record<string, string> {
+  return { ...(service.build?.labels ?? {}), [LABELS.version]: version, [LABELS.project]: projectName, [LABELS.service]: service.name };
 }
 
 /** The labels of a network moor creates: compose's, its config hash, and moor's config label for diffs. */
@@ -523,6 +556,7 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
   const stopTimeout = service.stop_grace_period === undefined ? undefined : goDurationToNanos(service.stop_grace_period);
   const nanoCpus = limits?.cpus ?? service.cpus;
   const linkList = links(project, service, number);
+  const cdiDevices = (service.devices ?? []).filter(isCdiDevice).map((d) => d.source);
 
   const hostConfig = compact<HostConfigSpec>({
     Binds: nonEmpty(binds),
@@ -540,7 +574,8 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
     Memory: limits?.memory ?? service.mem_limit,
     MemoryReservation: reservations?.memory ?? service.mem_reservation,
     MemorySwap: service.memswap_limit,
-    MemorySwappiness: service.mem_swappiness,
+    // Compose sends no swappiness for 0 and no pids limit for 0 (the engine's defaults then apply).
+    MemorySwappiness: service.mem_swappiness || undefined,
     NanoCpus: nanoCpus === undefined ? undefined : Math.round(nanoCpus * 1e9),
     CpuShares: service.cpu_shares,
     CpuPeriod: service.cpu_period,
@@ -552,7 +587,7 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
     CpuRealtimeRuntime: service.cpu_rt_runtime,
     ...blkio(service),
     CpusetCpus: service.cpuset,
-    PidsLimit: limits?.pids ?? service.pids_limit,
+    PidsLimit: (limits?.pids !== undefined && limits.pids > 0 ? limits.pids : undefined) ?? (service.pids_limit || undefined),
     OomKillDisable: service.oom_kill_disable,
     OomScoreAdj: service.oom_score_adj,
     CgroupParent: service.cgroup_parent,
@@ -561,8 +596,12 @@ export function containerSpec(project: Project, service: ServiceConfig, number: 
       Object.entries(service.ulimits ?? {}).map(([name, u]) => ({ Name: name, Soft: u.single ?? u.soft ?? 0, Hard: u.single ?? u.hard ?? 0 })),
     ),
     Sysctls: nonEmptyRecord(service.sysctls),
-    Devices: nonEmpty(service.devices?.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target, CgroupPermissions: d.permissions }))),
+    Devices: nonEmpty(
+      service.devices?.filter((d) => !isCdiDevice(d)).map((d) => ({ PathOnHost: d.source, PathInContainer: d.target, CgroupPermissions: d.permissions })),
+    ),
     DeviceRequests: nonEmpty([
+      // CDI device names (`vendor.com/class=name`) are a request to the engine's CDI driver, as compose sends them.
+      ...(cdiDevices.length > 0 ? [{ Driver: "cdi", DeviceIDs: cdiDevices }] : []),
       // `gpus:` always asks for the gpu capability; deploy reservations say exactly what they want.
       ...(service.gpus ?? []).map((g) => deviceRequest(g, ["gpu"])),
       ...(reservations?.devices ?? []).map((g) => deviceRequest(g, [])),

@@ -4,8 +4,9 @@
 import type { Project, ServiceConfig, ServiceHook } from "../compose/types.js";
 import type { Engine, NetworkCreateRequest } from "../engine/engine.js";
 import { LABELS } from "../engine/types.js";
-import { ConflictError, NotFoundError } from "../engine/errors.js";
-import { containerName, containerSpec, fileInjections, networkLabels, volumeLabels, type ContainerCreateSpec, type FileInjection, type MountSpec } from "./container-spec.js";
+import { ConflictError, EngineError, NotFoundError } from "../engine/errors.js";
+import { isNetworkTwinError, settleNetworkTwins, settleProjectNetworkTwins } from "./network-twins.js";
+import { containerName, containerSpec, fileInjections, imageBuildLabels, networkLabels, volumeLabels, type ContainerCreateSpec, type FileInjection, type MountSpec } from "./container-spec.js";
 import type { EventSink, MoorEvent, ResourceKind, ResourceStatus } from "./events.js";
 import type { ObservedState } from "./observed-state.js";
 import type { ContainerRef, Plan, PlanAction } from "./plan-types.js";
@@ -59,6 +60,14 @@ export interface ExecuteContext {
 }
 
 /** A dependency that exited or turned unhealthy: an expected failure with the reason, not a hang. */
+/**
+ * Thrown by an engine wrapper (`down`'s) when a network it was asked to remove still has
+ * containers attached: compose then reports "Resource is still in use" for it and goes on.
+ */
+export class NetworkInUseError extends Error {
+  override name = "NetworkInUseError";
+}
+
 export class DependencyFailedError extends Error {
   readonly expected = true;
   constructor(message: string, readonly hint?: string) {
@@ -127,12 +136,20 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
           // Another run of this project (a concurrent `up`) created it between our look and now.
           if (!(err instanceof ConflictError) || !(await sameProjectNetwork(engine, a.name, spec.Labels))) throw err;
         }
+        // An engine before 25 may have let a concurrent run create a twin of it: keep one.
+        await settleNetworkTwins(engine, ctx.project.name, a.key, a.name);
         emit("network", a.name, "Created", true);
         return;
       }
       case "remove-network":
         emit("network", a.name, "Removing", false);
-        await engine.removeNetwork(a.name);
+        try {
+          await engine.removeNetwork(a.name);
+        } catch (err) {
+          if (!(err instanceof NetworkInUseError)) throw err;
+          emit("network", a.name, "Warning", true, { detail: "Resource is still in use" });
+          return;
+        }
         emit("network", a.name, "Removed", true);
         return;
       case "create-volume":
@@ -170,7 +187,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
             dockerfileInline: build.dockerfile_inline,
             args,
             target: build.target,
-            labels: { ...(build.labels ?? {}), [LABELS.project]: ctx.project.name, [LABELS.service]: a.service },
+            labels: imageBuildLabels(ctx.project.name, svc, ctx.version),
             network: build.network,
             extraHosts: Object.entries(build.extra_hosts ?? {}).flatMap(([h, ips]) => ips.map((ip) => `${h}:${ip}`)),
             cacheFrom: build.cache_from,
@@ -228,7 +245,18 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         const svc = services[a.service];
         // `environment:`/`content:` secrets and configs have no file to bind: copy them in first.
         if (svc) for (const file of fileInjections(ctx.project, svc, ctx.environment ?? {}).files) await engine.putArchive(cid, "/", await oneFileTar(file), { copyUIDGID: file.copyUidGid });
-        await engine.startContainer(cid);
+        const start = async () => {
+          try {
+            await engine.startContainer(cid);
+          } catch (err) {
+            // Observed while a concurrent run was still creating it: listed, not yet startable.
+            if (!(err instanceof NotFoundError) || a.container.kind !== "existing") throw err;
+            await engine.startContainer(await whenUsable(engine, cid));
+          }
+        };
+        await retryOnNetworkTwins(start, engine, ctx.project.name).catch((err: unknown) => {
+          throw staleTask(err, a.container.name, a.service) ?? err;
+        });
         for (const hook of svc?.post_start ?? []) await runHook(engine, cid, a.service, hook);
         emit("container", a.container.name, "Started", true);
         return;
@@ -256,7 +284,7 @@ export async function executePlan(plan: Plan, engine: ExecutorEngine, ctx: Execu
         if (a.container.kind === "planned" && recreates.has(a.container.action)) emit("container", a.to, "Recreated", true);
         return;
       case "connect-network":
-        await engine.connectNetwork(a.network, idOf(a.container), a.endpoint);
+        await retryOnNetworkTwins(() => engine.connectNetwork(a.network, idOf(a.container), a.endpoint), engine, ctx.project.name);
         return;
       case "disconnect-network":
         await engine.disconnectNetwork(a.network, idOf(a.container), true);
@@ -304,6 +332,42 @@ async function goneIsDone(call: Promise<void>, inspect: () => Promise<unknown>):
       throw err;
     }
     await sleepReal(100);
+  }
+}
+
+/**
+ * An engine stopped while it was starting a container can keep the container's task in containerd
+ * after it comes back: every later start then fails with "task <id>: already exists", whoever
+ * asks. Only a new container gets past it, so say that, with the command that makes one (a
+ * recreate carries the anonymous volumes over).
+ */
+function staleTask(err: unknown, name: string, service: string): EngineError | undefined {
+  if (!(err instanceof EngineError) || !/task [0-9a-f]+: already exists/.test(err.message)) return undefined;
+  return new EngineError(`container ${name} cannot start: the engine still holds its task from before the engine stopped or restarted (${err.engineMessage})`, {
+    operation: err.operation,
+    status: err.status,
+    engineMessage: err.engineMessage,
+    expected: true,
+    hint: `recreate it with \`up -d --force-recreate ${service}\` (anonymous volumes are carried over); other containers marked Error above may need the same`,
+    cause: err,
+  });
+}
+
+/**
+ * Runs a start or connect again after settling twin networks, while the engine finds a network
+ * name ambiguous or just removed (a concurrent run on an engine before 25 made a twin, and one of
+ * the runs is settling them: see network-twins.ts).
+ */
+async function retryOnNetworkTwins(call: () => Promise<void>, engine: ExecutorEngine, project: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await call();
+      return;
+    } catch (err) {
+      if (!isNetworkTwinError(err) || attempt >= 5) throw err;
+      // The other run may still be creating its twin; once settled, a moment for it to show.
+      if ((await settleProjectNetworkTwins(engine, project)) === 0) await sleepReal(200 * attempt);
+    }
   }
 }
 
@@ -458,9 +522,13 @@ async function waitForService(
           fail(c.name, `dependency failed to start: container ${c.name} exited (${info.state.exitCode})`);
         }
         if (condition === "service_healthy") {
-          if (c.health === undefined) fail(c.name, `dependency failed to start: container ${c.name} has no healthcheck configured`);
-          if (c.health === "unhealthy") fail(c.name, `dependency failed to start: container ${c.name} is unhealthy`);
-          if (c.health !== "healthy") ready = false;
+          // The list's status text names no health while a container restarts or is created;
+          // compose reads the health from an inspect, so a restarting container that has a
+          // healthcheck is "unhealthy" or "starting", not one without a healthcheck.
+          const health = c.health ?? (await engine.inspectContainer(c.id)).state.health;
+          if (health === undefined) fail(c.name, `dependency failed to start: container ${c.name} has no healthcheck configured`);
+          if (health === "unhealthy") fail(c.name, `dependency failed to start: container ${c.name} is unhealthy`);
+          if (health !== "healthy") ready = false;
         } else if (c.state !== "running") ready = false;
       }
     }

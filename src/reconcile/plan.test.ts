@@ -61,7 +61,14 @@ function execute(project: Project, p: Plan, engine: Engine): void {
           labels: spec.body.Labels,
           networks: primary ? { [primary]: { networkId: primary } } : {},
           ports: [],
-          mounts: (spec.body.HostConfig.Mounts ?? []).filter((m) => m.Type === "volume").map((m) => ({ type: "volume", name: m.Source ?? newId(), destination: m.Target })),
+          // The engine reports named volumes given as Binds (`name:/target:rw`) as volume mounts too.
+          mounts: [
+            ...(spec.body.HostConfig.Mounts ?? []).filter((m) => m.Type === "volume").map((m) => ({ type: "volume", name: m.Source ?? newId(), destination: m.Target })),
+            ...(spec.body.HostConfig.Binds ?? [])
+              .map((b) => b.split(":"))
+              .filter(([source]) => source !== undefined && !source.startsWith("/"))
+              .map(([name = "", destination = ""]) => ({ type: "volume", name, destination })),
+          ],
         });
         break;
       }
@@ -209,6 +216,25 @@ describe("plan properties", () => {
     const changed: Project = { ...project, services: { web: { ...svc, environment: { MODE: "b" } } } };
     const create = plan(changed, observe(engine)).actions.find((a) => a.kind === "create-container");
     expect(create?.changes).toEqual(['environment.MODE: "a" → "b"']);
+  });
+});
+
+describe("a concurrent run's container in the making", () => {
+  it("a created container listed on no network yet is started, not replaced; one short of a network is replaced", () => {
+    const project: Project = { name: "prop", services: { web: { name: "web", image: "nginx:1" } } };
+    const engine: Engine = { containers: [], networks: [], volumes: [] };
+    const first = plan(project, observe(engine));
+    // What another run has done so far: the network, and the container created but not started.
+    execute(project, { ...first, actions: first.actions.filter((a) => a.kind !== "start-container") }, engine);
+    const c = engine.containers[0]!;
+    expect(c.state).toBe("created");
+    const primary = Object.keys(c.networks);
+    c.networks = {};
+    expect(plan(project, observe(engine)).actions.map((a) => a.kind)).toEqual(["start-container"]);
+    // Created on another network only (a run killed before its connects): not on ours, so replaced.
+    c.networks = { other_net: { networkId: "other_net" } };
+    expect(plan(project, observe(engine)).actions.map((a) => a.kind)).toContain("create-container");
+    expect(primary).toHaveLength(1);
   });
 });
 

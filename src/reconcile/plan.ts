@@ -7,7 +7,7 @@ import { LABELS } from "../engine/types.js";
 import { buildProjectGraph, serviceGraph, serviceReferences, volumesFromTarget, referencedService } from "../graph/project-graph.js";
 import { topologicalOrder } from "../graph/topo-sort.js";
 import { networkConfigHash, networkHashInput, recordedServiceConfig, serviceConfigHash, volumeConfigHash, volumeHashInput } from "./config-hash.js";
-import { containerName, fileInjections, goDurationToNanos, networksByPriority, projectNetwork, serviceEndpoint, serviceImage } from "./container-spec.js";
+import { containerName, fileInjections, goDurationToNanos, healthcheckError, networksByPriority, projectNetwork, serviceEndpoint, serviceImage } from "./container-spec.js";
 import { MOOR_CONFIG_LABEL, MOOR_HASH_LABEL } from "./observed-state.js";
 import type { ObservedContainer, ObservedState } from "./observed-state.js";
 import { diffConfigs } from "./plan-diff.js";
@@ -471,8 +471,11 @@ class UpPlanner {
     if (image && c.summary.imageId && image.id !== c.summary.imageId) {
       return { container: c, reason: { cause: "image changed", changes: [`image id: ${shortId(c.summary.imageId)} → ${shortId(image.id)}`] } };
     }
-    // A created container too: a run killed between its create and its connects left it short of networks.
-    if (c.state === "running" || c.state === "created") {
+    // A created container too: a run killed between its create and its connects left it short of
+    // networks. But one the list shows on no network at all is still being created by a concurrent
+    // run (the engine lists a container before its settings are filled in): that run finishes it,
+    // and replacing it here would pull it from under that run's start.
+    if (c.state === "running" || (c.state === "created" && Object.keys(c.summary.networks).length > 0)) {
       const missing = networksByPriority(svc).filter((k) => !svc.network_mode && c.summary.networks[projectNetwork(this.project, k).name] === undefined);
       if (missing.length > 0) return { container: c, reason: { cause: `not connected to network ${missing.join(", ")}` } };
     }
@@ -612,9 +615,15 @@ class UpPlanner {
       }
     });
 
-    const numbers = containers.map((c) => c.number ?? 0);
-    let next = Math.max(0, ...numbers) + 1;
-    for (let n = containers.length; n < expected; n++, next++) {
+    // New containers take the lowest free numbers. compose takes the highest plus one, which only
+    // differs after a container was removed by hand; taking the free ones lets runs that race
+    // agree: both pick the same numbers, the engine's name conflict makes one of them adopt the
+    // other's container, and the service ends with the wanted count instead of one too many.
+    const taken = new Set(containers.map((c) => c.number ?? 1));
+    let next = 0;
+    for (let n = containers.length; n < expected; n++) {
+      do next++;
+      while (taken.has(next));
       const cname = containerName(this.project, svc, next);
       const create = this.b.add({ kind: "create-container", service: name, number: next, name: cname, cause: `${name} wants ${expected} container${expected === 1 ? "" : "s"}, has ${containers.length}`, deps: infra });
       const ref: ContainerRef = { kind: "planned", action: create, name: cname };
@@ -719,6 +728,10 @@ class UpPlanner {
     } catch (e) {
       this.b.errors.push((e as Error).message);
       return this.b.build();
+    }
+    for (const name of order.filter((s) => this.selected.has(s))) {
+      const error = healthcheckError(this.project.services[name] as ServiceConfig);
+      if (error) this.b.errors.push(error);
     }
     if (this.options.environment) {
       for (const name of order.filter((s) => this.selected.has(s))) {

@@ -19,7 +19,7 @@ export interface InkSession {
 }
 
 /** Ink writes through the original write, so routing patched writes to Ink cannot loop. */
-function direct(t: Terminal): NodeJS.WriteStream {
+export function direct(t: Terminal): NodeJS.WriteStream {
   return new Proxy(t.stream, {
     get(target, prop) {
       if (prop === "write") return t.write;

@@ -42,7 +42,7 @@ export interface InkSinkOptions {
  * when a write leaves a line open (a prompt, an interactive session); returns the undo, which
  * writes the open line.
  */
-function interceptWrites(stream: NodeJS.WriteStream, original: NodeJS.WriteStream["write"], route: (data: string) => void, onPartial: () => void): () => void {
+export function interceptWrites(stream: NodeJS.WriteStream, original: NodeJS.WriteStream["write"], route: (data: string) => void, onPartial: () => void): () => void {
   const own = Object.prototype.hasOwnProperty.call(stream, "write");
   const before = stream.write;
   let partial = "";

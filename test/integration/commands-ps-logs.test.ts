@@ -102,6 +102,28 @@ describe.skipIf(!engine)("moor ps and moor logs on a real engine", () => {
     expect(String(web.ID)).toBe(id);
     expect(String(web.Labels)).toContain(`com.docker.compose.project=${name}`);
     expect(String(web.Status)).toMatch(/^Up /);
+    expect(String(web.CreatedAt)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4} \S+$/);
+  });
+
+  it("ps --format takes Go templates, with or without a table header", async () => {
+    expect((await moor(["ps", "-a", "--format", "{{.Service}} {{.State}} {{.ExitCode}}"])).stdout).toBe("migrate exited 0\nweb running 0\nweb running 0\n");
+    const table = (await moor(["ps", "--format", "table {{.Name}}\\t{{.Service}}"])).stdout.split("\n");
+    expect(table[0]).toMatch(/^NAME +SERVICE$/);
+    expect(table.slice(1, 3).map((l) => l.split(/ +/))).toEqual([[c("web-1"), "web"], [c("web-2"), "web"]]);
+    const id = (await docker(["inspect", "--format", "{{.Id}}", c("web-1")])).trim();
+    expect((await moor(["ps", "--format", "{{.ID}}", "web"])).stdout.split("\n")[0]).toBe(id.slice(0, 12));
+    expect((await moor(["ps", "--no-trunc", "--format", "{{.ID}}", "web"])).stdout.split("\n")).toContain(id);
+    // With a compose file that no longer has migrate, its container is an orphan.
+    const webOnly = path.join(scratch, `${name}-web-only.yaml`);
+    fs.writeFileSync(webOnly, compose.slice(0, compose.indexOf("  migrate:")));
+    const services = async (...flags: string[]) => (await moor(["-f", webOnly, "ps", "-a", "--services", ...flags])).stdout;
+    expect(await services()).toBe("migrate\nweb\n");
+    expect(await services("--orphans=false")).toBe("web\n");
+    expect(await services("--no-orphans")).toBe("web\n");
+    expect(await services("--orphans=true")).toBe("migrate\nweb\n");
+    const bad = await runMoor(["-p", name, "ps", "--format", "{{.Nope}}"], { cwd: dir });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain("can't evaluate field Nope");
   });
 
   it("logs prefixes every line with the padded service-N and keeps each container's order", async () => {
@@ -160,9 +182,9 @@ describe.skipIf(!engine)("moor ps and moor logs on a real engine", () => {
     await waitFor("web-1  | boot 2");
     child.kill("SIGINT");
     const done = await child;
-    // Ctrl-C ends the follower cleanly (not the safety timeout, not a crash).
+    // Ctrl-C ends the follower cleanly (not the safety timeout, not a crash), with compose's 130.
     expect(done.timedOut).toBe(false);
-    expect({ code: done.exitCode, signal: done.signal, stderr: String(done.stderr) }).toEqual({ code: 0, signal: undefined, stderr: "" });
+    expect({ code: done.exitCode, signal: done.signal, stderr: String(done.stderr) }).toEqual({ code: 130, signal: undefined, stderr: "" });
     expect(out.split("\n").filter((l) => l === "web-1  | boot 1")).toHaveLength(1);
     expect(out).not.toContain("web-2");
   });

@@ -506,8 +506,8 @@ services:
     expect(r.stdout).toContain("b-1 exited with code 5");
   });
 
-  it("Ctrl-C on attached up stops the project gracefully and exits 130", async () => {
-    const { name, dir } = projectDir("sigint", `
+  it.each(["SIGINT", "SIGTERM"] as const)("%s on attached up stops the project gracefully and exits 130 (as Ctrl-C)", async (signal) => {
+    const { name, dir } = projectDir(signal.toLowerCase(), `
 services:
   long:
     image: ${BOX}
@@ -522,7 +522,7 @@ services:
       });
       void child.then(() => reject(new Error(`up ended before its container printed:\n${out}`)));
     });
-    child.kill("SIGINT");
+    child.kill(signal);
     const r = await child;
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(130);

@@ -12,6 +12,8 @@ import { cleanupProject, docker, expectOk, projectLabel, repoRoot, requireEngine
 const engine = await requireEngine();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-reliability-test-"));
 const projects: string[] = [];
+/** Unlabelled look-alikes a test made by hand with `docker`; removed by name at the end. */
+const handMade = { containers: [] as string[], networks: [] as string[], volumes: [] as string[] };
 const BOX = TEST_IMAGES.busybox;
 /** A long-running command that stops at once on SIGTERM (sh as PID 1 ignores it otherwise). */
 const SERVE = JSON.stringify(["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]);
@@ -94,6 +96,9 @@ describe.skipIf(!engine)("interrupted and concurrent runs converge", () => {
 
   afterAll(async () => {
     for (const p of projects) await cleanupProject(e, p);
+    for (const c of handMade.containers) await execa("docker", ["rm", "-f", "-v", c], { reject: false });
+    for (const n of handMade.networks) await execa("docker", ["network", "rm", n], { reject: false });
+    for (const v of handMade.volumes) await execa("docker", ["volume", "rm", "-f", v], { reject: false });
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -170,6 +175,134 @@ describe.skipIf(!engine)("interrupted and concurrent runs converge", () => {
     expect(summary(after)).toEqual(expectedSummary(desired(name, 8, scaled)));
     const networks = await docker(["network", "ls", "--filter", `label=${projectLabel(name)}`, "--format", "{{.Name}}"]);
     expect(networks.split("\n").filter((l) => l !== "")).toEqual([`${name}_default`]);
+  });
+
+  it("named volumes keep their data through `down` and `up`; `down --remove-orphans -v` never touches a prefix-named project or unlabelled resources", async () => {
+    const withData = (svcs: string[]) =>
+      ["services:", ...svcs.flatMap((svc) => [`  ${svc}:`, `    image: ${BOX}`, `    command: ${SERVE}`, "    stop_grace_period: 1s", "    volumes: [data:/data, /anon]"]), "volumes:", "  data: {}"].join("\n") + "\n";
+    const { name, dir } = projectDir("safe", withData(["a", "b"]));
+    // `<name>2` starts with our name: a filter by prefix instead of by label would catch it.
+    const twin = `${name}2`;
+    projects.push(twin);
+    const twinDir = path.join(scratch, twin);
+    fs.mkdirSync(twinDir);
+    fs.writeFileSync(path.join(twinDir, "compose.yaml"), withData(["a"]));
+
+    await moorOk(dir, name, ["up", "-d"]);
+    await moorOk(twinDir, twin, ["up", "-d"]);
+    await docker(["exec", `${name}-a-1`, "sh", "-c", "echo precious > /data/f"]);
+    await docker(["exec", `${twin}-a-1`, "sh", "-c", "echo twin > /data/f"]);
+
+    // A named volume keeps its data through `down` (no -v) and a new `up`. That `down` leaves the
+    // anonymous volumes behind, as compose does: this test made them, so it removes them.
+    for (const svc of ["a", "b"]) handMade.volumes.push((await docker(["inspect", "--format", '{{range .Mounts}}{{if eq .Destination "/anon"}}{{.Name}}{{end}}{{end}}', `${name}-${svc}-1`])).trim());
+    await moorOk(dir, name, ["down"]);
+    await moorOk(dir, name, ["up", "-d"]);
+    expect((await docker(["exec", `${name}-b-1`, "cat", "/data/f"])).trim()).toBe("precious");
+
+    // b becomes an orphan; unlabelled resources named like the project's sit beside it.
+    fs.writeFileSync(path.join(dir, "compose.yaml"), withData(["a"]));
+    handMade.containers.push(`${name}-c-1`);
+    handMade.networks.push(`${name}_default2`);
+    handMade.volumes.push(`${name}_data2`, `${name}_data_x`);
+    await docker(["create", "--name", `${name}-c-1`, BOX, "true"]);
+    await docker(["network", "create", `${name}_default2`]);
+    await docker(["volume", "create", `${name}_data2`]);
+    await docker(["volume", "create", `${name}_data_x`]);
+    const twinBefore = await containers(twin);
+
+    const down = await moorOk(dir, name, ["down", "--remove-orphans", "-v"]);
+    expectNoCrash(down);
+    expect(await containers(name)).toEqual([]);
+    const left = async (kind: "volume" | "network", project: string) =>
+      (await docker([kind, "ls", "--filter", `label=${projectLabel(project)}`, "--format", "{{.Name}}"])).split("\n").filter((l) => l !== "");
+    expect(await left("volume", name)).toEqual([]);
+    expect(await left("network", name)).toEqual([]);
+    // The prefix-named project: same containers, running, its volume and data intact.
+    expect(await containers(twin)).toEqual(twinBefore);
+    expect((await docker(["exec", `${twin}-a-1`, "cat", "/data/f"])).trim()).toBe("twin");
+    expect(await left("volume", twin)).toEqual([`${twin}_data`]);
+    expect(await left("network", twin)).toEqual([`${twin}_default`]);
+    // The unlabelled look-alikes are all still there.
+    await docker(["inspect", "--type", "container", `${name}-c-1`]);
+    await docker(["network", "inspect", `${name}_default2`]);
+    await docker(["volume", "inspect", `${name}_data2`, `${name}_data_x`]);
+  });
+
+  it("20 `ps` at once against an engine busy recreating the project all succeed", async () => {
+    const { name, dir } = projectDir("manyps", manyServices(10));
+    await moorOk(dir, name, ["up", "-d"]);
+    // The engine is busy with this very project: every container is being replaced meanwhile.
+    const busy = moor(dir, name, ["up", "-d", "--force-recreate"]);
+    const all = await Promise.all(Array.from({ length: 20 }, () => moor(dir, name, ["ps", "-a", "--format", "json"])));
+    expect((await busy).exitCode).toBe(0);
+    for (const r of all) {
+      expectNoCrash(r);
+      expect(r.exitCode, r.all).toBe(0);
+      // Whatever moment it saw, every row is a container of one of the project's services.
+      const rows = r.stdout.split("\n").filter((l) => l.trim() !== "");
+      for (const row of rows) expect((JSON.parse(row) as { Service: string }).Service).toMatch(/^s(0[1-9]|10)$/);
+    }
+    expect(summary(await containers(name))).toEqual(expectedSummary(desired(name, 10)));
+  });
+
+  it("attached `up`: the first Ctrl-C stops gracefully, a second kills at once, exit 130", async () => {
+    // Both services ignore SIGTERM and have ten minutes' grace: only a kill ends them in time.
+    const stubborn = JSON.stringify(["sh", "-c", "trap '' TERM; echo ready; while true; do sleep 1; done"]);
+    const { name, dir } = projectDir(
+      "ctrlc",
+      ["services:", ...["a", "b"].flatMap((svc) => [`  ${svc}:`, `    image: ${BOX}`, `    command: ${stubborn}`, "    stop_grace_period: 10m"])].join("\n") + "\n",
+    );
+    const child = execa(process.execPath, ["--", path.join(repoRoot, "bin", "moor.js"), "-p", name, "up"], {
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      reject: false,
+      timeout: 180_000,
+    });
+    let out = "";
+    let err = "";
+    child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    const until = async (what: string, seen: () => boolean): Promise<void> => {
+      while (!seen()) {
+        if (child.exitCode !== null) throw new Error(`up ended before ${what}:\n${out}\n${err}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await until("both containers printed", () => out.includes("a-1  | ready") && out.includes("b-1  | ready"));
+    child.kill("SIGINT");
+    await until("the graceful stop began", () => err.includes(`Container ${name}-a-1  Stopping`) && err.includes(`Container ${name}-b-1  Stopping`));
+    expect(err).toContain("Gracefully stopping... (press Ctrl+C again to force)");
+    // The grace period is running: the containers ignored SIGTERM and are still up.
+    const state = async (svc: string) => (await docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", `${name}-${svc}-1`])).trim();
+    expect(await state("a")).toBe("running 0");
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.timedOut, `${out}\n${err}`).toBe(false);
+    expect(r.exitCode, `${out}\n${err}`).toBe(130);
+    expect(await state("a")).toBe("exited 137");
+    expect(await state("b")).toBe("exited 137");
+    expectNoCrash({ exitCode: r.exitCode ?? -1, stdout: out, stderr: err, all: `${out}\n${err}` });
+  });
+
+  it("four `up -d` of a new project at the same time make one network and one container per service (3 rounds)", async () => {
+    // No network beforehand: on engines before 25 the racers' network creates can all succeed
+    // (moby/moby#20648); the twins must be settled to one, and every run must still exit 0.
+    for (let round = 1; round <= 3; round++) {
+      const { name, dir } = projectDir(`race${round}`, manyServices(4));
+      const runs = await Promise.all([1, 2, 3, 4].map(() => moor(dir, name, ["up", "-d"])));
+      const said = runs.map((r, i) => `run ${i + 1} (exit ${r.exitCode}):\n${r.all}`).join("\n");
+      for (const r of runs) expectNoCrash(r);
+      expect(
+        runs.map((r) => r.exitCode),
+        said,
+      ).toEqual([0, 0, 0, 0]);
+      expect(summary(await containers(name)), said).toEqual(expectedSummary(desired(name, 4)));
+      const networks = await docker(["network", "ls", "--filter", `label=${projectLabel(name)}`, "--format", "{{.Name}}"]);
+      expect(networks.split("\n").filter((l) => l !== ""), said).toEqual([`${name}_default`]);
+      // The containers are on that one network, so they reach each other by name.
+      await docker(["exec", `${name}-s01-1`, "ping", "-c", "1", "-W", "5", "s04"]);
+    }
   });
 
   it("`up -d` and `down` at the same time end consistent, and the next `up -d` converges", async () => {

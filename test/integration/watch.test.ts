@@ -331,6 +331,9 @@ services:
         - path: ./src
           action: sync
           target: /src
+  other:
+    image: ${BOX}
+    command: ["sh", "-c", "echo other is up; trap 'exit 0' TERM; while true; do sleep 1; done"]
 `,
     });
     const w = startWatch(p.dir, ["-p", p.name, "up", "--watch"]);
@@ -338,13 +341,15 @@ services:
     await w.waitForOutput("app is up");
     p.write("src/x.txt", "x\n");
     await until(async () => (await catIn(`${p.name}-app-1`, "/src/x.txt")) === "x", "x.txt", w.output);
-    // A recreate ends the attached container's log; up --watch attaches to its replacement.
+    // A recreate ends the attached container's log; up --watch attaches to its replacement, also
+    // while another attached service (other) keeps running.
     const before = (await containerIds(p.name)).app;
     const mark = w.output().length;
     p.write(".env", "GREETING=hello again\n");
     p.write("compose.yaml", fs.readFileSync(path.join(p.dir, "compose.yaml"), "utf8").replace("echo app is up", "echo app is up: $${GREETING}").replace("    image:", "    environment: [GREETING]\n    image:"));
-    await w.waitForOutput("app-1  | app is up: hello again", mark);
+    await w.waitForOutput("app-1    | app is up: hello again", mark);
     expect((await containerIds(p.name)).app).not.toBe(before);
+    expect(w.output()).toContain("other-1  | other is up");
     const { output } = await w.stop();
     expect(output).toContain("Watch disabled");
     expect((await containerIds(p.name)).app).toMatch(/ exited$/);

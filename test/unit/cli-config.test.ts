@@ -178,6 +178,32 @@ describe("moor config output", () => {
     expect(r.stdout).toContain("        source: ./src\n");
   });
 
+  test("--no-env-resolution prints env_file as references and does not read them", async () => {
+    const dir = path.join(root, "test/fixtures/config/09-env-file");
+    const resolved = await moor(["config"], { cwd: dir });
+    expect(resolved.stdout).toContain("      SHARED: override\n");
+    expect(resolved.stdout).not.toContain("env_file");
+    const r = await moor(["config", "--no-env-resolution"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `    environment:\n      OVERRIDDEN: from-compose\n    env_file:\n      - path: ${dir}/common.env\n      - path: ${dir}/optional.env\n        required: false\n      - path: ${dir}/override.env\n`,
+    );
+    // A missing env file is no error when it is not read.
+    const missing = await moor(["-f", "-", "config", "--no-env-resolution"], { cwd: dir, input: "services:\n  a:\n    image: x\n    env_file: nope.env\n" });
+    expect([missing.code, missing.stdout]).toEqual([0, expect.stringContaining(`      - path: ${dir}/nope.env\n`)]);
+    expect((await moor(["-f", "-", "config"], { cwd: dir, input: "services:\n  a:\n    image: x\n    env_file: nope.env\n" })).code).toBe(1);
+  });
+
+  test("--hash reads only the env files of the services it hashes, as compose does", async () => {
+    const input = "services:\n  serviceA:\n    image: x\n  serviceB:\n    image: x\n    env_file: /doesnotexist/.env\n";
+    const hash = async (...args: string[]) => moor(["-f", "-", "config", ...args], { input });
+    expect((await hash("--hash", "serviceA")).stdout).toMatch(/^serviceA [0-9a-f]{64}\n$/);
+    const b = await hash("--hash", "serviceB");
+    expect([b.code, b.stderr]).toEqual([1, expect.stringContaining("env file /doesnotexist/.env not found")]);
+    expect((await hash("--hash", "*")).code).toBe(1);
+    expect((await hash("--no-env-resolution", "--hash", "serviceB")).code).toBe(0);
+  });
+
   test("-f - reads the file from standard input; the project directory is the working directory", async () => {
     const r = await moor(["-f", "-", "config", "--services"], { cwd: app, input: "services:\n  only:\n    image: x\n" });
     expect([r.code, r.stdout]).toEqual([0, "only\n"]);

@@ -41,7 +41,9 @@ function sameDocs(fast: ParsedDocument[], ref: ParsedDocument[]): void {
     expect(f.data).toStrictEqual(r.data);
     expect(f.resets).toStrictEqual(r.resets);
     expect(f.overrides).toStrictEqual(r.overrides);
-    const all = [...paths(r.data, [], []), ...r.resets, ...r.overrides, ...r.resets.map((p) => [...p, "x"])];
+    const all = [...paths(r.data, [], []), ...r.resets, ...r.overrides, ...r.resets.map((p) => [...p, "x"]), ["no-such-key"]];
+    // Top-level paths first: with deferred positions they are answered before the whole index is built.
+    all.sort((a, b) => Math.min(a.length, 2) - Math.min(b.length, 2));
     for (const p of all) {
       expect(f.positions.get(p), `get ${JSON.stringify(p)}`).toStrictEqual(r.positions.get(p));
       expect(f.positions.nearest(p), `nearest ${JSON.stringify(p)}`).toStrictEqual(r.positions.nearest(p));
@@ -65,6 +67,10 @@ function check(text: string, file = "compose.yaml"): boolean {
   expect(ref, `fast path accepted what the full parser rejects:\n${text}`).toBeDefined();
   try {
     sameDocs(fast, ref!);
+    // Positions recorded while reading (small files) and deferred to first use (big ones) alike.
+    const other = parseFast(file, text, { eagerPositions: text.length > 128 * 1024 });
+    expect(other).toBeDefined();
+    sameDocs(other!, ref!);
   } catch (err) {
     throw new Error(`${(err as Error).message}\nin:\n${text}`, { cause: err });
   }

@@ -122,6 +122,14 @@ describe("environment files", () => {
     expect(envOf(r)).toEqual(expected);
   });
 
+  test("only --env-file and COMPOSE_ENV_FILES files are explicit (compose v5 labels containers with them, never with a default .env)", () => {
+    const files = { "/p/compose.yaml": uses, "/p/.env": "A=dotenv\n", "/p/one.env": "A=one\n" };
+    expect(load(files).explicitEnvFiles).toEqual([]);
+    expect(load(files).envFiles).toEqual(["/p/.env"]);
+    expect(load(files, { envFiles: ["one.env"] }).explicitEnvFiles).toEqual(["/p/one.env"]);
+    expect(load(files, { env: { COMPOSE_ENV_FILES: "one.env,.env" } }).explicitEnvFiles).toEqual(["/p/one.env", "/p/.env"]);
+  });
+
   test("a missing --env-file is an error; a missing .env is not", () => {
     expect(where(load({ "/p/compose.yaml": uses }).diagnostics)).toEqual([]);
     const r = load({ "/p/compose.yaml": uses }, { envFiles: ["nope.env"] });

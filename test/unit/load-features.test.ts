@@ -174,6 +174,21 @@ describe("env_file", () => {
     const r = load({ "/p/compose.yaml": "services:\n  web:\n    image: x\n    env_file:\n      - a.env\n      - missing.env\n", "/p/a.env": "A=1\n" });
     expect(where(r.diagnostics)).toEqual(["/p/compose.yaml:6:9 services.web.env_file[1]: env-file.missing"]);
   });
+
+  test("with services named, only theirs and their dependencies' env files must exist (compose reads no others)", () => {
+    const files = {
+      "/p/compose.yaml": "services:\n  web:\n    image: x\n    depends_on: [db]\n  db:\n    image: x\n    env_file: db.env\n  tool:\n    image: x\n    env_file: gone.env\n",
+      "/p/db.env": "D=1\n",
+    };
+    expect(where(load(files).diagnostics)).toEqual(["/p/compose.yaml:10:5 services.tool.env_file[0]: env-file.missing"]);
+    const web = load(files, { services: ["web"] });
+    expect(where(web.diagnostics)).toEqual([]);
+    expect(web.project!.services.db!.environment).toEqual({ D: "1" });
+    expect(where(load(files, { services: ["tool"] }).diagnostics)).toEqual(["/p/compose.yaml:10:5 services.tool.env_file[0]: env-file.missing"]);
+    expect(where(load({ ...files, "/p/db.env": undefined as unknown as string }, { services: ["web"] }).diagnostics)).toEqual([
+      "/p/compose.yaml:7:5 services.db.env_file[0]: env-file.missing",
+    ]);
+  });
 });
 
 describe("warnings and consistency", () => {

@@ -175,7 +175,7 @@ up("scale-up", "web scaled from 1 to 3: containers 2 and 3 are created", withSer
     ...appRunning,
     containers: [ctr(three, db, 1), ctr(three, slow, 1), ctr(three, slow, 2), ctr(three, slow, 3)],
   });
-  up("scale-up-after-gap", "containers 1 and 3 exist, scale 3: the next number is the highest plus one (4), as compose numbers", withService(app, web3), {
+  up("scale-up-after-gap", "containers 1 and 3 exist, scale 3: the free number 2 is taken (compose takes the highest plus one, 4; see docs/compatibility.md)", withService(app, web3), {
     ...appRunning,
     containers: [ctr(three, db, 1), ctr(three, web3, 1), ctr(three, web3, 3)],
   });

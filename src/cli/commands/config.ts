@@ -25,6 +25,8 @@ export interface ConfigOptions {
   normalize: boolean;
   pathResolution: boolean;
   consistency: boolean;
+  /** False with `--no-env-resolution`. */
+  envResolution?: boolean;
 }
 
 /** Keeps the named services and everything they depend on, as `docker compose config SERVICE` does. */
@@ -71,11 +73,13 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
   const result = loadProject(
     loadOptionsFrom(global, {
       stdin,
-      services: serviceNames,
+      // --hash names its services in the flag; as compose, they are the ones the load is for.
+      services: mode === "hash" && opts.hash !== undefined && opts.hash !== "*" ? opts.hash.split(",").map((x) => x.trim()) : serviceNames,
       interpolate,
       normalize: !raw,
       resolvePaths: opts.pathResolution,
       consistency: opts.consistency,
+      resolveEnvironment: opts.envResolution !== false,
       // `--profiles` lists the profiles of every service, enabled or not (compose's AllServices).
       ...(mode === "profiles" ? { profiles: ["*"] } : {}),
     }),
@@ -122,7 +126,7 @@ export async function configCommand(global: GlobalOptions, serviceNames: string[
         if (!svc) throw new UserError(`no such service: ${name}`);
         return `${name} ${serviceConfigHash(svc)}`;
       }));
-    } else out = serializeConfig(project, opts.format);
+    } else out = serializeConfig(project, opts.format, { envFiles: opts.envResolution === false });
   }
   if (opts.quiet) return;
   // compose honours -o for the model only; the listings always go to standard output.

@@ -1,6 +1,6 @@
 // `moor down`: stop and remove the project's containers and networks (dependants first); named
 // volumes only with -v, images only with --rmi. Works with `-p NAME` and no compose file, from labels.
-import { executePlan } from "../../reconcile/execute.js";
+import { executePlan, NetworkInUseError } from "../../reconcile/execute.js";
 import { planDown, planToString } from "../../reconcile/plan.js";
 import { MOOR_VERSION } from "../version.js";
 import { UserError } from "../errors.js";
@@ -63,10 +63,8 @@ function tolerantDown<E extends import("../../reconcile/execute.js").ExecutorEng
           } catch (err) {
             const e = err as { statusCode?: number; name?: string; message: string };
             if (e.name === "NotFoundError") return;
-            if (e.name === "ConflictError" || /active endpoints|in use/i.test(e.message)) {
-              sink({ type: "warning", message: `network ${name} is still in use by other containers: ${e.message}` });
-              return;
-            }
+            // Compose says "Resource is still in use" on the network's line and goes on.
+            if (e.name === "ConflictError" || /active endpoints|in use/i.test(e.message)) throw new NetworkInUseError(e.message);
             throw err;
           }
         };

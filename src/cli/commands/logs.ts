@@ -1,7 +1,7 @@
 // `moor logs`: the logs of the project's containers, prefixed per container; -f keeps following,
 // across restarts and recreates, until Ctrl-C.
 import { LABELS } from "../../engine/types.js";
-import { UserError } from "../errors.js";
+import { ExitCode, UserError } from "../errors.js";
 import { followContainers } from "../follow-logs.js";
 import type { GlobalOptions } from "../global-options.js";
 import { connectEngine, loadOrName } from "../project-context.js";
@@ -31,6 +31,7 @@ export async function logsCommand(global: GlobalOptions, services: string[], opt
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
+  process.once("SIGTERM", onSigint);
   try {
     await followContainers(
       engine,
@@ -50,5 +51,8 @@ export async function logsCommand(global: GlobalOptions, services: string[], opt
     );
   } finally {
     process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGTERM", onSigint);
   }
+  // compose ends any command a signal interrupted with 130.
+  if (abort.signal.aborted) throw new ExitCode(130);
 }

@@ -2,9 +2,10 @@
 import type { ContainerSummary } from "../../engine/types.js";
 import { LABELS } from "../../engine/types.js";
 import { UserError } from "../errors.js";
+import { formatItems, type FormatSpec, type TemplateItem } from "../format-template.js";
 import type { GlobalOptions } from "../global-options.js";
 import { connectEngine, loadOrName } from "../project-context.js";
-import { renderTable } from "../table.js";
+import { commandCell, createdCell, portsCell, psTable } from "../container-table.js";
 
 export interface PsOptions {
   all?: boolean;
@@ -19,36 +20,27 @@ export interface PsOptions {
 
 const STATUSES = ["paused", "restarting", "removing", "running", "dead", "created", "exited"];
 
-/** "0.0.0.0:8080->80/tcp, :::8080->80/tcp" as the docker CLI prints published ports. */
-export function formatPorts(c: ContainerSummary): string {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  const sorted = [...c.ports].sort((a, b) => a.privatePort - b.privatePort || (a.publicPort ?? 0) - (b.publicPort ?? 0));
-  for (const p of sorted) {
-    const text = p.publicPort ? `${p.ip && p.ip.includes(":") ? `[${p.ip}]` : (p.ip ?? "0.0.0.0")}:${p.publicPort}->${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`;
-    if (!seen.has(text)) {
-      seen.add(text);
-      out.push(text);
-    }
-  }
-  return out.join(", ");
-}
-
-/** "5 seconds ago", the docker CLI's way of saying when. */
-export function ago(unixSeconds: number, now = Date.now()): string {
-  const s = Math.max(0, Math.round(now / 1000 - unixSeconds));
-  const units: [number, string][] = [[86400 * 365, "year"], [86400 * 30, "month"], [86400 * 7, "week"], [86400, "day"], [3600, "hour"], [60, "minute"]];
-  for (const [size, word] of units) {
-    const n = Math.floor(s / size);
-    if (n >= 1) return n === 1 ? `${word === "hour" ? "About an" : "1"} ${word} ago` : `${n} ${word}s ago`;
-  }
-  return s <= 1 ? "Less than a second ago" : `${s} seconds ago`;
+/** Go's time.Time.String() of a unix time in local time, as compose prints CreatedAt:
+ * "2026-11-24 16:30:05 +0000 UTC". */
+export function goTime(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  const offset = -d.getTimezoneOffset();
+  const sign = offset < 0 ? "-" : "+";
+  const hhmm = `${sign}${two(Math.floor(Math.abs(offset) / 60))}${two(Math.abs(offset) % 60)}`;
+  // The zone's abbreviation as tzdata has it ("UTC", "CET", "EST"); ICU knows it under different
+  // locales for different zones, and Go prints the offset when there is none.
+  const abbreviation = ["en-US", "en-GB"]
+    .map((locale) => /\s([A-Z]{2,5})$/.exec(d.toLocaleTimeString(locale, { timeZoneName: "short" }))?.[1])
+    .find((z) => z !== undefined && z !== "GMT");
+  const name = abbreviation ?? (offset === 0 ? "UTC" : hhmm.slice(0, offset % 60 === 0 ? 3 : 5));
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${hhmm} ${name}`;
 }
 
 export function psJson(c: ContainerSummary, project: string): Record<string, unknown> {
   return {
     Command: JSON.stringify(c.command),
-    CreatedAt: new Date(c.created * 1000).toISOString(),
+    CreatedAt: goTime(c.created),
     ExitCode: Number(/Exited \((\d+)\)/.exec(c.status)?.[1] ?? 0),
     Health: c.health ?? "",
     ID: c.id,
@@ -59,16 +51,37 @@ export function psJson(c: ContainerSummary, project: string): Record<string, unk
     Name: c.name,
     Names: c.name,
     Networks: Object.keys(c.networks).join(","),
-    Ports: formatPorts(c),
+    Ports: portsCell(c.ports),
     Project: project,
     Publishers: c.ports.map((p) => ({ URL: p.ip ?? "", TargetPort: p.privatePort, PublishedPort: p.publicPort ?? 0, Protocol: p.type })),
-    RunningFor: ago(c.created),
+    RunningFor: createdCell(c.created),
     Service: c.labels[LABELS.service] ?? "",
     Size: "0B",
     State: c.state,
     Status: c.status,
   };
 }
+
+/** The fields a `--format` template sees: the JSON object's, as text (ID and Command shortened
+ * unless --no-trunc, as the docker CLI's container formatter does). */
+export function psTemplateItem(c: ContainerSummary, project: string, noTrunc: boolean): TemplateItem {
+  const item: TemplateItem = {};
+  for (const [key, value] of Object.entries(psJson(c, project))) item[key] = typeof value === "string" ? value : JSON.stringify(value);
+  if (!noTrunc) {
+    item.ID = c.id.slice(0, 12);
+    item.Command = commandCell(c.command, true);
+  }
+  return item;
+}
+
+const PS_TEMPLATE: FormatSpec = {
+  defaultTable: "{{.Name}}\t{{.Image}}\t{{.Command}}\t{{.Service}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}",
+  headers: {
+    ID: "CONTAINER ID", Name: "NAME", Names: "NAMES", Image: "IMAGE", Command: "COMMAND", Service: "SERVICE", Project: "PROJECT",
+    CreatedAt: "CREATED AT", RunningFor: "CREATED", Status: "STATUS", State: "STATE", Health: "HEALTH", ExitCode: "EXIT CODE",
+    Ports: "PORTS", Publishers: "PUBLISHERS", Labels: "LABELS", Mounts: "MOUNTS", LocalVolumes: "LOCAL VOLUMES", Networks: "NETWORKS", Size: "SIZE",
+  },
+};
 
 export async function psCommand(global: GlobalOptions, services: string[], opts: PsOptions): Promise<void> {
   for (const s of opts.status ?? []) if (!STATUSES.includes(s)) throw new UserError(`invalid status ${JSON.stringify(s)}`, `use one of ${STATUSES.join(", ")}`);
@@ -102,16 +115,10 @@ export async function psCommand(global: GlobalOptions, services: string[], opts:
     process.stdout.write(all.map((c) => JSON.stringify(psJson(c, name)) + "\n").join(""));
     return;
   }
-  if (format !== "table") throw new UserError(`unsupported --format ${JSON.stringify(format)}`, "use table or json");
-  const trunc = (s: string, n: number) => (opts.noTrunc || s.length <= n ? s : `${s.slice(0, n - 1)}…`);
-  const rows = all.map((c) => [
-    c.name,
-    c.image,
-    JSON.stringify(trunc(c.command, 22)),
-    c.labels[LABELS.service] ?? "",
-    ago(c.created),
-    c.status,
-    formatPorts(c),
-  ]);
-  process.stdout.write(renderTable(["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"], rows));
+  if (format !== "table") {
+    process.stdout.write(formatItems(all.map((c) => psTemplateItem(c, name, opts.noTrunc === true)), format, PS_TEMPLATE));
+    return;
+  }
+  const rows = all.map((c) => [c.name, c.image, commandCell(c.command, !opts.noTrunc), c.labels[LABELS.service] ?? "", createdCell(c.created), c.status, portsCell(c.ports)]);
+  process.stdout.write(psTable(rows));
 }

@@ -205,7 +205,7 @@ async function createOneOff(engine: Engine, { project, result }: LoadedProject, 
   const spec = oneOffSpec(
     project,
     oneoff,
-    { configFiles: result.configFiles, workingDir: result.workingDir, environmentFiles: result.envFiles, imageId: image?.id, defaultPlatform: result.environment.DOCKER_DEFAULT_PLATFORM },
+    { configFiles: result.configFiles, workingDir: result.workingDir, environmentFiles: result.explicitEnvFiles, imageId: image?.id, defaultPlatform: result.environment.DOCKER_DEFAULT_PLATFORM },
     opts,
   );
   sink({ type: "resource", kind: "container", name: oneoff.name, status: "Creating", done: false });

@@ -38,6 +38,10 @@ export interface UpOptions {
   attachDependencies?: boolean;
   timeout?: string;
   timestamps?: boolean;
+  /** `--menu` (true/false as given); unset: COMPOSE_MENU, else on for a terminal. */
+  menu?: boolean | string;
+  /** `up --watch`. */
+  watch?: boolean;
   color?: boolean;
   logPrefix?: boolean;
   yes?: boolean;
@@ -109,6 +113,7 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
+  process.once("SIGTERM", onSigint);
   const execCtx = executeContextFor(global, result, project, observed, sink, abort.signal);
   try {
     await executeImagesFirst(thePlan, engine, execCtx, (again) => plan(project, again, { ...planOptions, build: false, pull: "never" }));
@@ -118,6 +123,7 @@ export async function upCommand(global: GlobalOptions, services: string[], opts:
     throw err;
   } finally {
     process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGTERM", onSigint);
   }
   if (abort.signal.aborted) {
     await closeProgress(sink, false);

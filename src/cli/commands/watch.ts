@@ -6,6 +6,7 @@
 // races a sync. Containers stay running when watch ends.
 import fs from "node:fs";
 import path from "node:path";
+import { formatDiagnostic } from "../../compose/diagnostics.js";
 import { loadProject } from "../../compose/load.js";
 import type { LoadResult } from "../../compose/load-options.js";
 import type { Project } from "../../compose/types.js";
@@ -13,7 +14,7 @@ import type { Engine } from "../../engine/engine.js";
 import { parseIgnoreFile } from "../../engine/build-context.js";
 import { NotFoundError } from "../../engine/errors.js";
 import { LABELS, type ContainerSummary, type EngineEvent } from "../../engine/types.js";
-import type { EventSink, MoorEvent } from "../../reconcile/events.js";
+import type { EventSink } from "../../reconcile/events.js";
 import { destructiveActions, plan, type PlanOptions } from "../../reconcile/plan.js";
 import { describeAction } from "../../reconcile/plan-text.js";
 import { serviceImage } from "../../reconcile/container-spec.js";
@@ -24,11 +25,13 @@ import { classifyBatch, localContext, resolveRules, isSyncAction, watcherIgnores
 import { isWithin } from "../../watch/path-filter.js";
 import { walkRule, type ArchiveEntryInput } from "../../watch/sync-archive.js";
 import { serviceContainers, syncToService } from "../../watch/syncer.js";
-import { ExitCode, printDiagnostics, UserError } from "../errors.js";
+import { changesContainerView, type WatchActionInfo, type WatchedContainer } from "../../watch/watch-events.js";
+import { ExitCode, formatDiagnostics, printDiagnostics, UserError } from "../errors.js";
 import { loadOptionsFrom, type GlobalOptions } from "../global-options.js";
-import { closeProgress, progressSink, resolveProgress } from "../progress.js";
-import { plainRenderer } from "../../ui/plain.js";
+import { closeProgress, colorFor, resolveProgress } from "../progress.js";
 import { connectEngine, loadOrThrow, observe, stderrColor, type LoadedProject } from "../project-context.js";
+import { lineSink, linesWatchOutput, watchDiagnostic, type WatchOutput } from "../watch-output.js";
+import { dashboardOutput, wantsDashboard, type DashboardTarget } from "../watch-dashboard.js";
 import { executeContextFor, executeImagesFirst } from "../run-plan.js";
 import { upCommand, type UpOptions } from "./up.js";
 
@@ -47,7 +50,6 @@ const MAX_WAIT_MS = Math.max(QUIET_MS, Number(process.env.MOOR_WATCH_MAX_WAIT_MS
 /** A sync rule with more changes than this in one batch is resynced whole. */
 const MAX_BATCH = 1000;
 
-const say = (message: string) => process.stdout.write(`${message}\n`);
 /** MOOR_WATCH_TIMING=1: when each step of a reaction happened (benchmarks read it). */
 const timing = process.env.MOOR_WATCH_TIMING ? (step: string) => process.stderr.write(`[watch timing] ${(performance.timeOrigin + performance.now()).toFixed(1)} ${step}\n`) : () => {};
 
@@ -63,9 +65,18 @@ export async function watchCommand(global: GlobalOptions, services: string[], op
   const build = chosen.some((s) => loaded.project.services[s]?.build && loaded.project.services[s]?.develop);
   if (!opts.noUp) await upCommand(global, services, { detach: true, quietPull: opts.quiet, build });
   if (global.dryRun) return;
-  // Without up in between, the project loaded above is still the one on disk.
-  const session = await WatchSession.start(global, services, opts, opts.noUp ? loaded : undefined);
-  await session.untilStopped();
+  // On a terminal, the dashboard; plain lines otherwise (a pipe, --progress plain or json).
+  const color = colorFor(global, process.stdout);
+  const dashboard = wantsDashboard(resolveProgress(global)) ? await dashboardOutput({ color }) : undefined;
+  const output = dashboard ?? linesWatchOutput(global, { quiet: opts.quiet, color: stderrColor() });
+  try {
+    // Without up in between, the project loaded above is still the one on disk.
+    const session = await WatchSession.start(global, services, opts, output, opts.noUp ? loaded : undefined);
+    dashboard?.connect(session, session.engineClient);
+    await session.untilStopped();
+  } finally {
+    await output.close();
+  }
 }
 
 /** `moor up --watch`: up, then watch beside the attached logs. */
@@ -85,11 +96,12 @@ export async function upWatchCommand(global: GlobalOptions, services: string[], 
   let from: number | undefined;
   while (session.active) {
     const jobDone = session.nextJob();
-    code = await attachAndFollow(engine, session.currentProject, services, up, global, lineSink(global), from);
+    code = await attachAndFollow(engine, session.currentProject, services, up, global, lineSink(global), from, session);
     // The replacements start after the old containers ended, which is now: output from a second
     // before this on is theirs, however long the recreate and the wait below take.
     from = Math.floor(Date.now() / 1000) - 1;
-    // Ctrl-C: the attached up stopped the project, as it does without --watch.
+    // Ctrl-C: the attached up stopped the project, as it does without --watch. (Watch turned off
+    // from the menu also ends the loop: the attach it was in is over.)
     if (!session.active || code === 130) break;
     // Every attached container ended: a recreate replaced them, or they exited. Attach again
     // once watch has changed something.
@@ -97,13 +109,6 @@ export async function upWatchCommand(global: GlobalOptions, services: string[], 
   }
   await session.stop();
   if (code !== 0) throw new ExitCode(code);
-}
-
-/** Progress as lines (never the live terminal view, which would stay open for as long as watch runs). */
-function lineSink(global: GlobalOptions): EventSink {
-  const mode = resolveProgress(global);
-  if (mode === "quiet") return () => {};
-  return mode === "json" ? progressSink(global) : plainRenderer(process.stderr);
 }
 
 function readDockerignore(contextDir: string): string[] {
@@ -136,7 +141,7 @@ function buildInputs(project: Project): Map<string, string[]> {
   return out;
 }
 
-class WatchSession {
+export class WatchSession implements DashboardTarget {
   private rules: ResolvedRule[] = [];
   private inputs = new Set<string>();
   private builds = new Map<string, string[]>();
@@ -157,6 +162,10 @@ class WatchSession {
   private readonly configBatch: Debouncer<string>;
   private readonly fileBatch: Debouncer<string>;
   private readonly gone: Debouncer<string>;
+  /** Engine events say "the containers changed": one list call after a burst of them. */
+  private readonly containersChanged: Debouncer<string>;
+  /** The compose file was invalid at the last reload. */
+  private invalid = false;
 
   private constructor(
     private readonly global: GlobalOptions,
@@ -165,22 +174,25 @@ class WatchSession {
     private readonly engine: Engine,
     private project: Project,
     private result: LoadResult,
+    private readonly out: WatchOutput,
   ) {
-    this.between = lineSink(global);
+    this.between = out.between;
     this.sink = this.between;
     this.configBatch = new Debouncer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, onFlush: (b) => this.enqueue(() => this.reload(b)) });
     this.fileBatch = new Debouncer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, onFlush: (b) => this.enqueue(() => this.applyBatch(b)) });
     this.gone = new Debouncer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, onFlush: (b) => this.enqueue(() => this.restore(b)) });
+    this.containersChanged = new Debouncer({ quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, onFlush: () => void this.reportContainers() });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
   }
 
-  static async start(global: GlobalOptions, services: string[], opts: WatchOptions, loaded?: LoadedProject): Promise<WatchSession> {
+  /** Starts watching; `out` is where its events go (plain lines unless told otherwise). */
+  static async start(global: GlobalOptions, services: string[], opts: WatchOptions, out: WatchOutput = linesWatchOutput(global, { color: stderrColor() }), loaded?: LoadedProject): Promise<WatchSession> {
     timing("session start");
     const { project, result } = loaded ?? (await loadOrThrow(global, { services }));
     timing("loaded");
     const engine = await connectEngine();
     timing("engine connected");
-    const s = new WatchSession(global, services, opts, engine, project, result);
+    const s = new WatchSession(global, services, opts, engine, project, result, out);
     const started = performance.now();
     s.adopt(project, result);
     s.watcher = startFileWatcher({
@@ -207,9 +219,70 @@ class WatchSession {
       process.removeListener("SIGINT", onSigint);
       process.removeListener("SIGTERM", onSigint);
     });
-    if (s.rules.length === 0) say("none of the selected services is configured for watch: following the compose files only");
-    say("Watch enabled");
+    if (s.rules.length === 0) s.say("none of the selected services is configured for watch: following the compose files only");
+    out.emit({ type: "enabled", project: project.name, services: s.watchedServices });
+    await s.reportContainers();
+    s.say("Watch enabled");
     return s;
+  }
+
+  private say(text: string): void {
+    this.out.emit({ type: "message", text });
+  }
+
+  get projectName(): string {
+    return this.project.name;
+  }
+
+  get engineClient(): Engine {
+    return this.engine;
+  }
+
+  /** The services watch keeps up to date: the ones named, or all of the project's. */
+  get watchedServices(): string[] {
+    return this.services.length > 0 ? [...this.services] : Object.keys(this.project.services);
+  }
+
+  /** The project's containers to the output (the dashboard's table); nothing when it does not show them. */
+  private async reportContainers(): Promise<void> {
+    if (!this.out.wantsContainers || this.abort.signal.aborted) return;
+    try {
+      const list = await this.engine.listContainers({ all: true, labels: [`${LABELS.project}=${this.project.name}`, `${LABELS.oneoff}=False`] });
+      const containers: WatchedContainer[] = list.map((c) => ({ service: c.labels[LABELS.service] ?? "", name: c.name, state: c.state, health: c.health, status: c.status }));
+      this.out.emit({ type: "containers", containers });
+    } catch (err) {
+      this.between({ type: "warning", message: `cannot list the containers: ${(err as Error).message}` });
+    }
+  }
+
+  /** Runs one action of a job, telling the output when it starts and ends and how long it took. */
+  private async action<T>(info: WatchActionInfo, run: () => Promise<T>, failure?: (result: T) => string | undefined): Promise<T> {
+    const started = performance.now();
+    this.out.emit({ type: "action-start", at: Date.now(), ...info });
+    try {
+      const r = await run();
+      const error = failure?.(r);
+      this.out.emit({ type: "action-end", at: Date.now(), ms: performance.now() - started, ok: error === undefined, ...(error === undefined ? {} : { error }), ...info });
+      return r;
+    } catch (err) {
+      this.out.emit({ type: "action-end", at: Date.now(), ms: performance.now() - started, ok: false, error: (err as Error).message, ...info });
+      throw err;
+    }
+  }
+
+  /**
+   * The dashboard's `r`: a service with a build section is rebuilt and its containers recreated
+   * (a \`rebuild\` rule's work); one without is recreated from its image.
+   */
+  rebuild(service: string): void {
+    this.enqueue(async () => {
+      if (!this.project.services[service]) return;
+      const built = this.project.services[service]?.build !== undefined;
+      const recreated = await this.action({ kind: built ? "rebuild" : "recreate", services: [service] }, () =>
+        built ? this.rebuildServices([service]) : this.converge({ services: [service], noDeps: true, forceRecreate: true }, "the files"),
+      );
+      await this.initialSync(this.rules.filter((r) => recreated.has(r.service)));
+    });
   }
 
   get active(): boolean {
@@ -231,14 +304,16 @@ class WatchSession {
 
   async stop(): Promise<void> {
     if (this.abort.signal.aborted) return this.stopped;
+    this.out.emit({ type: "stopping" });
     this.abort.abort();
     this.configBatch.dispose();
     this.fileBatch.dispose();
     this.gone.dispose();
+    this.containersChanged.dispose();
     await this.watcher.close();
     // Let the job that runs finish: an interrupted sync or recreate would leave a half-done state.
     await this.queue;
-    say("Watch disabled");
+    this.out.emit({ type: "disabled" });
     this.resolveStopped();
     return this.stopped;
   }
@@ -274,8 +349,8 @@ class WatchSession {
     this.queue = this.queue.then(async () => {
       if (this.abort.signal.aborted) return;
       const end = this.own.begin(Date.now());
-      const progress = progressSink(this.global);
-      this.sink = this.opts.quiet ? (e: MoorEvent) => (e.type === "progress" ? undefined : progress(e)) : progress;
+      const progress = this.out.jobSink();
+      this.sink = progress;
       let ok = true;
       try {
         await job();
@@ -286,6 +361,7 @@ class WatchSession {
         await closeProgress(progress, ok);
         this.sink = this.between;
         end(Date.now());
+        await this.reportContainers();
         for (const resolve of this.jobWaiters.splice(0)) resolve();
       }
     });
@@ -295,20 +371,38 @@ class WatchSession {
 
   private async reload(changed: string[]): Promise<void> {
     const names = changed.map((f) => path.relative(this.result.workingDir, f) || f).join(", ");
-    say(`${names} changed: reloading the project`);
+    this.say(`${names} changed: reloading the project`);
+    const recreated = await this.action({ kind: "reload", services: [], files: changed.length }, () => this.reloadProject(changed), (r) => (r ? undefined : "the compose file is invalid"));
+    if (recreated) await this.initialSync(this.rules.filter((r) => recreated.has(r.service)));
+  }
+
+  /** Reloads and applies the difference; undefined when the files are invalid (nothing touched). */
+  private async reloadProject(changed: string[]): Promise<Set<string> | undefined> {
     timing("reload");
     const result = loadProject(loadOptionsFrom(this.global, { services: this.services }));
     timing("loaded");
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     if (errors.length > 0 || !result.project) {
-      printDiagnostics(errors, { stderr: process.stderr, color: stderrColor() });
-      say("The project is invalid: everything keeps running as it was; watching for a fix");
+      this.invalid = true;
+      this.out.emit({
+        type: "compose-invalid",
+        at: Date.now(),
+        count: errors.length,
+        text: formatDiagnostics(errors, { color: this.out.color, frames: this.out.frames }),
+        diagnostics: errors.map(watchDiagnostic),
+      });
       // A new include or env file named by the broken text is still worth watching.
       for (const f of result.inputFiles) if (f !== "-") this.inputs.add(path.resolve(f));
       this.rewatch();
-      return;
+      return undefined;
     }
-    printDiagnostics(result.diagnostics.filter((d) => d.severity === "warning"), { stderr: process.stderr, color: stderrColor() });
+    if (this.invalid) {
+      this.invalid = false;
+      this.out.emit({ type: "compose-valid", at: Date.now() });
+    }
+    const warnings = result.diagnostics.filter((d) => d.severity === "warning");
+    if (this.out.json) for (const d of warnings) this.sink({ type: "warning", message: formatDiagnostic(d) });
+    else printDiagnostics(warnings, { stderr: process.stderr, color: stderrColor() });
     const before = this.project;
     this.adopt(result.project, result);
     this.rewatch();
@@ -317,9 +411,9 @@ class WatchSession {
     const recreated = await this.converge({ removeOrphans: removed.length > 0 }, "the files");
     if (changedBuilds.size > 0) {
       const list = [...changedBuilds].sort();
-      for (const s of await this.rebuild(list)) recreated.add(s);
+      for (const s of await this.rebuildServices(list)) recreated.add(s);
     }
-    await this.initialSync(this.rules.filter((r) => recreated.has(r.service)));
+    return recreated;
   }
 
   /**
@@ -337,18 +431,18 @@ class WatchSession {
     timing("planned");
     const recreated = new Set<string>();
     if (first.actions.length === 0) {
-      say(`Project ${project.name} already matches ${why}`);
+      this.say(`Project ${project.name} already matches ${why}`);
       return recreated;
     }
     const lost = destructiveActions(first);
     if (lost.length > 0) {
       for (const a of lost) this.sink({ type: "warning", message: a.destructive ?? "" });
-      say("This change would lose data: not applied. Run `moor up` to apply it.");
+      this.say("This change would lose data: not applied. Run `moor up` to apply it.");
       return recreated;
     }
     for (const a of first.actions) {
-      say(`  ${describeAction(a)}: ${a.cause}`);
-      for (const change of a.changes ?? []) say(`      ${change}`);
+      this.say(`  ${describeAction(a)}: ${a.cause}`);
+      for (const change of a.changes ?? []) this.say(`      ${change}`);
     }
     const ctx = executeContextFor(this.global, this.result, project, observed, this.sink);
     const last = await executeImagesFirst(first, this.engine, ctx, (again) => plan(project, again, { ...options, build: false, pull: "never" }));
@@ -365,7 +459,7 @@ class WatchSession {
     if (work.size === 0) return;
     const rebuild = [...work.entries()].filter(([, w]) => w.rebuild).map(([s]) => s).sort();
     if (rebuild.length > 0) {
-      const recreated = await this.rebuild(rebuild);
+      const recreated = await this.action({ kind: "rebuild", services: rebuild }, () => this.rebuildServices(rebuild));
       await this.initialSync(this.rules.filter((r) => recreated.has(r.service)));
     }
     for (const [service, w] of [...work.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -373,18 +467,21 @@ class WatchSession {
       const entries: ArchiveEntryInput[] = [...w.sync];
       for (const rule of w.resync) entries.push(...this.ruleEntries(rule));
       if (entries.length > 0) {
-        if (w.resync.length > 0) say(`Large batch of file changes detected for service "${service}": syncing its watched paths again`);
-        say(`Syncing service "${service}" after ${w.sync.length + w.resync.length} changes were detected`);
-        const r = await this.sync(service, entries);
+        if (w.resync.length > 0) this.say(`Large batch of file changes detected for service "${service}": syncing its watched paths again`);
+        const changes = w.sync.length + w.resync.length;
+        this.say(`Syncing service "${service}" after ${changes} changes were detected`);
+        const r = await this.action({ kind: "sync", services: [service], files: changes }, () => this.sync(service, entries));
         timing(`synced ${r.written.length} written, ${r.deleted.length} deleted`);
         for (const s of r.skipped) this.sink({ type: "warning", message: `not synced: ${s.hostPath}: ${s.reason}` });
       }
       if (w.restart) {
-        const containers = await serviceContainers(this.engine, this.project.name, service);
-        await Promise.all(containers.map((c) => this.engine.restartContainer(c.id)));
-        say(`service(s) ["${service}"] restarted`);
+        await this.action({ kind: "restart", services: [service] }, async () => {
+          const containers = await serviceContainers(this.engine, this.project.name, service);
+          await Promise.all(containers.map((c) => this.engine.restartContainer(c.id)));
+        });
+        this.say(`service(s) ["${service}"] restarted`);
       }
-      for (const rule of w.exec) await this.runHook(service, rule);
+      for (const rule of w.exec) await this.action({ kind: "exec", services: [service] }, () => this.runHook(service, rule));
     }
   }
 
@@ -436,8 +533,8 @@ class WatchSession {
     );
   }
 
-  private async rebuild(services: string[]): Promise<Set<string>> {
-    say(`Rebuilding service(s) ${JSON.stringify(services)} after changes were detected...`);
+  private async rebuildServices(services: string[]): Promise<Set<string>> {
+    this.say(`Rebuilding service(s) ${JSON.stringify(services)} after changes were detected...`);
     const oldImages = new Map<string, string>();
     if (this.opts.prune !== false) {
       for (const s of services) {
@@ -447,7 +544,7 @@ class WatchSession {
       }
     }
     const recreated = await this.converge({ services, noDeps: true, build: true }, "the rebuilt images");
-    say(`service(s) ${JSON.stringify(services)} successfully built`);
+    this.say(`service(s) ${JSON.stringify(services)} successfully built`);
     // --prune: the image a rebuild replaced goes when nothing else holds it (a busy image stays).
     for (const [s, id] of oldImages) {
       const svc = this.project.services[s];
@@ -490,7 +587,8 @@ class WatchSession {
     this.containerCache.clear();
     if (a[LABELS.oneoff] === "True") return;
     const service = a[LABELS.service] ?? "";
-    if (ev.action === "die" && !this.own.caused(ev.timeNano / 1e6)) say(`container ${a.name ?? ev.id.slice(0, 12)} exited with code ${a.exitCode ?? "?"}`);
+    if (this.out.wantsContainers && changesContainerView(ev.action)) this.containersChanged.push(ev.id);
+    if (ev.action === "die" && !this.own.caused(ev.timeNano / 1e6)) this.say(`container ${a.name ?? ev.id.slice(0, 12)} exited with code ${a.exitCode ?? "?"}`);
     if (ev.action === "destroy" && this.project.services[service]) this.gone.push(service);
   }
 
@@ -501,8 +599,8 @@ class WatchSession {
     const observed = await observe(this.engine, this.project.name, false);
     const missing = wanted.filter((s) => (observed.services.get(s) ?? []).length < (this.project.services[s]?.scale ?? this.project.services[s]?.deploy?.replicas ?? 1));
     if (missing.length === 0) return;
-    say(`container of ${missing.join(", ")} was removed: converging again`);
-    const recreated = await this.converge({ services: missing, noDeps: true }, "the files");
+    this.say(`container of ${missing.join(", ")} was removed: converging again`);
+    const recreated = await this.action({ kind: "restore", services: missing }, () => this.converge({ services: missing, noDeps: true }, "the files"));
     await this.initialSync(this.rules.filter((r) => recreated.has(r.service)));
   }
 }
