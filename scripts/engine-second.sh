@@ -8,10 +8,12 @@
 #   scripts/engine-second.sh host      print its DOCKER_HOST
 #
 # Everything it owns is its own: data root, exec root (and so its containerd, runc state and
-# network namespaces), pid file, socket, cgroup parent. It has no default bridge (`--bridge none`;
-# the networks moor creates are user-defined bridges), takes their subnets from 10.222.0.0/16
-# (the shared engine uses the 172.17-31 and 192.168 defaults) and leaves iptables, masquerading and
-# ip_forward alone, so the shared engine's rules are never rewritten. Needs root.
+# network namespaces), pid file, socket, cgroup parent, and its own network namespace
+# (`ip netns` ${NAME}): its bridges and links never meet the host's. That matters: a dockerd
+# started with `--bridge none` in the host's namespace deletes the host's docker0, under the
+# shared engine's feet. It has no default bridge, takes its networks' subnets from 10.222.0.0/16
+# and leaves iptables, masquerading and ip_forward alone. The socket is a file: reachable from the
+# host's namespace. Needs root.
 set -euo pipefail
 
 NAME="${MOOR_SECOND_NAME:-moor-second}"
@@ -23,6 +25,7 @@ PID_FILE="/run/${NAME}.pid"
 LOG_FILE="${MOOR_SECOND_LOG:-/var/log/${NAME}.log}"
 POOL="${MOOR_SECOND_POOL:-10.222.0.0/16}"
 WAIT_SECONDS="${MOOR_ENGINE_WAIT:-60}"
+NETNS="${NAME}"
 # The one image the tests that use this engine run; taken from the shared engine, never pulled.
 IMAGES=("${MOOR_SECOND_IMAGES:-moor-test/busybox:latest}")
 
@@ -84,10 +87,15 @@ start() {
         while [[ -e "/proc/${old}" ]] && ((SECONDS < deadline)); do sleep 0.1; done
       fi
       mkdir -p "$DATA_ROOT" "$EXEC_ROOT" "$(dirname "$LOG_FILE")"
+      if [[ ! -e "/run/netns/${NETNS}" ]]; then
+        ip netns add "$NETNS" || die "cannot make the network namespace ${NETNS}"
+      fi
+      # nsenter, not `ip netns exec`: that one remounts /sys, and dockerd then finds no cgroups.
+      nsenter --net="/run/netns/${NETNS}" ip link set lo up
       # An empty config file: /etc/docker/daemon.json belongs to the shared engine.
       printf '{}\n' >"${EXEC_ROOT}/daemon.json"
       say "starting dockerd at ${HOST} (storage driver ${driver}, data ${DATA_ROOT}, log ${LOG_FILE})"
-      setsid dockerd \
+      setsid nsenter --net="/run/netns/${NETNS}" dockerd \
         --config-file "${EXEC_ROOT}/daemon.json" \
         --host "$HOST" \
         --data-root "$DATA_ROOT" \
@@ -161,6 +169,7 @@ stop() {
     find /sys/fs/cgroup -depth -type d -path "*/${NAME}*" -exec rmdir {} + 2>/dev/null || true
   fi
   rm -f "$SOCK"
+  if [[ -e "/run/netns/${NETNS}" ]]; then ip netns del "$NETNS" 2>/dev/null || true; fi
   say "stopped"
 }
 

@@ -16,6 +16,8 @@ export interface JsonRequest {
   body?: object;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Called with the response's headers (e.g. `Api-Version` on `/_ping`), whatever its status. */
+  onHeaders?: (headers: http.IncomingHttpHeaders) => void;
 }
 
 /** The query string as the engine reads it: objects (filters) as JSON, undefined left out. */
@@ -49,6 +51,7 @@ export function httpJson(target: Exclude<EngineEndpoint, { kind: "ssh" }>, req: 
   const lib = tls ? https : http;
   return new Promise((resolve, reject) => {
     const request = lib.request({ ...where, path: `${req.path}${encodeQuery(req.query)}`, method: req.method, headers, signal: req.signal }, (res) => {
+      req.onHeaders?.(res.headers);
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("error", reject);

@@ -213,8 +213,11 @@ export interface SwarmEngine {
   createService(spec: SwarmServiceSpec, opts?: SwarmWriteOptions): Promise<{ id: string; warnings: string[] }>;
   updateService(id: string, version: number, spec: SwarmServiceSpec, opts?: SwarmWriteOptions): Promise<{ warnings: string[] }>;
   removeService(id: string): Promise<void>;
-  /** `upToDate`: only tasks of each service's current spec (the engine's `_up-to-date` filter). */
-  listTasks(opts: { labels?: string[]; services?: string[]; upToDate?: boolean }): Promise<SwarmTask[]>;
+  /**
+   * `upToDate`: only tasks of each service's current spec (the engine's `_up-to-date` filter).
+   * `filters`: more of the engine's task filters (`id`, `name`, `node`, `desired-state`, …), as given.
+   */
+  listTasks(opts: { labels?: string[]; services?: string[]; upToDate?: boolean; filters?: Record<string, string[]> }): Promise<SwarmTask[]>;
   listSecrets(opts: { labels?: string[] }): Promise<SwarmFileObject[]>;
   createSecret(spec: SwarmFileObjectSpec): Promise<string>;
   removeSecret(id: string): Promise<void>;
@@ -259,12 +262,30 @@ export class DockerSwarmEngine implements SwarmEngine {
 
   // ---- transport --------------------------------------------------------------------------
 
-  /** GET /version once (unversioned), then speak min(engine's newest, 1.41). */
+  /**
+   * The API version, once: `GET /_ping` (the cheapest call: no body, the engine's newest version in
+   * its `Api-Version` header), then speak min(engine's newest, 1.41). Over ssh, `GET /version`.
+   */
   private apiPrefix(): Promise<string> {
     this.prefix ??= (async () => {
-      const v = (await this.send("system.version", { method: "GET", path: "/version" }, "")) as { ApiVersion?: string };
-      const server = v.ApiVersion ?? MAX_API_VERSION;
-      return `/v${compareVersions(server, MAX_API_VERSION) < 0 ? server : MAX_API_VERSION}`;
+      let server: string | undefined;
+      const t = this.target;
+      if (t.kind === "ssh") server = ((await this.send("system.version", { method: "GET", path: "/version" }, "")) as { ApiVersion?: string }).ApiVersion;
+      else {
+        this.counts["system.ping"] = (this.counts["system.ping"] ?? 0) + 1;
+        await httpJson(t, {
+          method: "GET",
+          path: "/_ping",
+          onHeaders: (h) => {
+            const v = h["api-version"];
+            if (typeof v === "string" && /^\d+\.\d+$/.test(v)) server = v;
+          },
+        }).catch((err: unknown) => {
+          throw translateEngineError(err, "system.ping", t.url);
+        });
+      }
+      const version = server ?? MAX_API_VERSION;
+      return `/v${compareVersions(version, MAX_API_VERSION) < 0 ? version : MAX_API_VERSION}`;
     })().catch((err: unknown) => {
       this.prefix = undefined;
       throw err;
@@ -339,8 +360,10 @@ export class DockerSwarmEngine implements SwarmEngine {
     await this.call("services.remove", { method: "DELETE", path: `/services/${encodeURIComponent(id)}` });
   }
 
-  async listTasks(opts: { labels?: string[]; services?: string[]; upToDate?: boolean }): Promise<SwarmTask[]> {
-    const raw = await this.call("tasks.list", { method: "GET", path: "/tasks", query: { filters: filters({ label: opts.labels, service: opts.services, "_up-to-date": opts.upToDate ? ["true"] : undefined }) } });
+  async listTasks(opts: { labels?: string[]; services?: string[]; upToDate?: boolean; filters?: Record<string, string[]> }): Promise<SwarmTask[]> {
+    const f: Record<string, string[]> = { ...opts.filters, label: [...(opts.labels ?? []), ...(opts.filters?.label ?? [])], service: [...(opts.services ?? []), ...(opts.filters?.service ?? [])] };
+    if (opts.upToDate) f["_up-to-date"] = ["true"];
+    const raw = await this.call("tasks.list", { method: "GET", path: "/tasks", query: { filters: filters(f) } });
     return (raw as SwarmTask[] | undefined) ?? [];
   }
 

@@ -337,12 +337,13 @@ async function goneIsDone(call: Promise<void>, inspect: () => Promise<unknown>):
 
 /**
  * An engine stopped while it was starting a container can keep the container's task in containerd
- * after it comes back: every later start then fails with "task <id>: already exists", whoever
- * asks. Only a new container gets past it, so say that, with the command that makes one (a
- * recreate carries the anonymous volumes over).
+ * after it comes back: every later start then fails with "task <id>: already exists" (or, when
+ * containerd still has the container itself, "id already in use"), whoever asks. Only a new
+ * container gets past it, so say that, with the command that makes one (a recreate carries the
+ * anonymous volumes over).
  */
 function staleTask(err: unknown, name: string, service: string): EngineError | undefined {
-  if (!(err instanceof EngineError) || !/task [0-9a-f]+: already exists/.test(err.message)) return undefined;
+  if (!(err instanceof EngineError) || !/task [0-9a-f]+: already exists|\bid already in use\b/.test(err.message)) return undefined;
   return new EngineError(`container ${name} cannot start: the engine still holds its task from before the engine stopped or restarted (${err.engineMessage})`, {
     operation: err.operation,
     status: err.status,

@@ -201,7 +201,7 @@ export async function waitForConvergence(engine: SwarmEngine, touched: readonly 
     if (opts.timeoutMs !== undefined && now() - start > opts.timeoutMs) {
       throw new DeployFailedError(states.filter((s) => !s.done).map((s) => `${s.name}: ${s.running}/${s.desired} running${s.lastError ? ` (${s.lastError})` : ""} after ${Math.round(opts.timeoutMs! / 1000)}s`));
     }
-    await sleep(opts.intervalMs ?? 250);
+    await sleep(opts.intervalMs ?? 100);
   }
 }
 

@@ -91,15 +91,42 @@ describe("planDeploy", () => {
     );
   });
 
-  test("a service docker stack deploy made (no record) is updated once, and keeps its ForceUpdate in the executor", () => {
+  test("a service docker stack deploy made (no record) is left alone when it matches, updated when it differs", () => {
     const d = desired(APP("hi"), { "/p/token": "a" });
     const observed = deployed(d);
     const web = observed.services[0]!;
     const labels = { ...web.Spec.Labels };
     delete labels["dev.moor.swarm.spec"];
     observed.services[0] = { ...web, Spec: { ...web.Spec, Labels: labels } };
-    const plan = planDeploy(d, observed);
-    expect(plan.actions.map((a) => `${a.kind} ${"name" in a ? a.name : ""}: ${a.cause}`)).toEqual(["update-service demo_web: deployed without moor's record of its spec (by docker stack deploy?)"]);
+    expect(planDeploy(d, observed).actions).toEqual([]);
+    const changed = desired(APP("bye"), { "/p/token": "a" });
+    const plan = planDeploy(changed, observed);
+    expect(plan.actions.map((a) => `${a.kind} ${"name" in a ? a.name : ""}: ${a.cause}`)).toEqual([
+      "update-service demo_web: differs from the project (deployed without moor's record, by docker stack deploy?)",
+    ]);
+  });
+
+  test("a change made outside moor is put back, naming the fields; the cause says so", () => {
+    const d = desired(APP("hi"), { "/p/token": "a" });
+    const observed = deployed(d);
+    const worker = observed.services[1]!.Spec;
+    worker.Mode = { Replicated: { Replicas: 5 } };
+    worker.TaskTemplate.ContainerSpec.Env = ["X=1"];
+    expect(swarmPlanToString(planDeploy(d, observed))).toBe(
+      [
+        "stack demo: 1 action",
+        "#1 update service demo_worker (svc100000000): changed outside moor: putting back the project's spec",
+        "    Mode.Replicated.Replicas: 5 → 2",
+        '    TaskTemplate.ContainerSpec.environment: {"X":"1"} → (absent)',
+        "",
+      ].join("\n"),
+    );
+    // Changed outside and in the project at once.
+    const bye = desired(APP("bye"), { "/p/token": "a" });
+    observed.services[0]!.Spec.TaskTemplate.ContainerSpec.Env = ["GREETING=hi", "X=1"];
+    const web = planDeploy(bye, observed).actions.find((a) => a.kind === "update-service" && a.name === "demo_web")!;
+    expect(web.cause).toBe("changed outside moor, and in the project");
+    expect(web.changes).toEqual(['TaskTemplate.ContainerSpec.environment.GREETING: "hi" → "bye"', 'TaskTemplate.ContainerSpec.environment.X: "1" → (absent)']);
   });
 
   test("docker stack's unversioned secret is superseded by moor's version", () => {
@@ -146,6 +173,15 @@ describe("--resolve-image", () => {
   test("an unchanged image keeps the digest it runs; a resolved one takes the new digest", () => {
     const pinned = pinImages(d, observed, { "nginx:1": "nginx:1@sha256:bbb" });
     expect(pinned.services.map((s) => s.spec.TaskTemplate.ContainerSpec.Image)).toEqual(["busybox:1@sha256:aaa", "nginx:1@sha256:bbb"]);
+  });
+
+  test("an image changed outside moor (docker service update --image) is not kept: the plan puts the compose image back", () => {
+    const drifted = deployed(d);
+    drifted.services[0]!.Spec.TaskTemplate.ContainerSpec.Image = "busybox:2";
+    const pinned = pinImages(d, drifted, {});
+    expect(pinned.services[0]!.spec.TaskTemplate.ContainerSpec.Image).toBe("busybox:1");
+    const update = planDeploy(pinned, drifted).actions[0]!;
+    expect([update.kind, update.cause, update.changes]).toEqual(["update-service", "changed outside moor: putting back the project's spec", ['TaskTemplate.ContainerSpec.Image: "busybox:2" → "busybox:1"']]);
   });
 });
 

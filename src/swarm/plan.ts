@@ -1,11 +1,14 @@
 // The deploy planner: desired stack (translate.ts) + what the swarm runs now → actions, each one
-// engine call with its cause. Pure. Unchanged services get no action (their version stays);
-// changed ones get an update with the fields that changed, read from the spec moor recorded on the
-// service (`dev.moor.swarm.spec`); services deployed without that record (by `docker stack
-// deploy`) are updated once. Secrets and configs are content-versioned: a new version is created
-// before the services, the superseded one removed after them.
+// engine call with its cause. Pure. A service is compared with its live spec (live-spec.ts: the
+// engine's defaults made explicit, ids turned into names), so a change made outside moor
+// (`docker service update`) is noticed and put back, with the fields that differ; an unchanged
+// service gets no action (its version stays). The spec moor recorded on the service
+// (`dev.moor.swarm.spec`) only tells the cause apart: the project changed, or the live service
+// did. Secrets and configs are content-versioned: a new version is created before the services,
+// the superseded one removed after them.
 import { canonicalJson } from "../reconcile/config-hash.js";
 import { diffConfigs } from "../reconcile/plan-diff.js";
+import { comparableSpec, diffView, type SpecContext } from "./live-spec.js";
 import type { SwarmFileObject, SwarmFileObjectSpec, SwarmNetwork, SwarmNetworkSpec, SwarmService, SwarmServiceSpec } from "../engine/swarm-engine.js";
 import { STACK_LABELS, type DesiredStack } from "./translate.js";
 
@@ -65,20 +68,6 @@ export function recordedSpec(spec: SwarmServiceSpec): string {
 /** The spec sent to the engine: the desired one plus moor's record of it. */
 export function specWithRecord(spec: SwarmServiceSpec): SwarmServiceSpec {
   return { ...spec, Labels: { ...(spec.Labels ?? {}), [STACK_LABELS.spec]: recordedSpec(spec) } };
-}
-
-/** A readable form for diffs: the environment as a map, so a change names its variable. */
-function diffView(spec: SwarmServiceSpec): unknown {
-  const { Env, ...container } = spec.TaskTemplate.ContainerSpec;
-  const environment: Record<string, string | null> = {};
-  for (const item of Env ?? []) {
-    const eq = item.indexOf("=");
-    if (eq < 0) environment[item] = null;
-    else environment[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  const labels = { ...(spec.Labels ?? {}) };
-  delete labels[STACK_LABELS.spec];
-  return { ...spec, Labels: labels, TaskTemplate: { ...spec.TaskTemplate, ContainerSpec: { ...container, environment } } };
 }
 
 /** Desired vs observed → the actions that make the swarm match the project. */
@@ -147,7 +136,8 @@ export function planDeploy(desired: DesiredStack, observed: ObservedStack, optio
     }
   }
 
-  // Services: create, update with the changed fields, or nothing.
+  // Services: create, update with the fields that differ from the live spec, or nothing.
+  const ctx = specContext(observed);
   const observedByName = new Map(observed.services.map((s) => [s.Spec.Name, s]));
   const serviceActions: number[] = [];
   for (const svc of desired.services) {
@@ -156,19 +146,11 @@ export function planDeploy(desired: DesiredStack, observed: ObservedStack, optio
       serviceActions.push(add({ kind: "create-service", key: svc.key, name: svc.name, spec: svc.spec, cause: "no existing service", deps: before }));
       continue;
     }
-    const record = existing.Spec.Labels?.[STACK_LABELS.spec];
-    const wanted = recordedSpec(svc.spec);
-    if (record === wanted) continue;
-    let cause = "spec changed";
-    let changes: string[] | undefined;
-    if (record === undefined) cause = "deployed without moor's record of its spec (by docker stack deploy?)";
-    else {
-      try {
-        changes = diffConfigs(diffView(JSON.parse(record) as SwarmServiceSpec), diffView(svc.spec));
-      } catch {
-        cause = "moor's record of its spec is unreadable";
-      }
-    }
+    const live = comparableSpec(existing.Spec, ctx);
+    const want = comparableSpec(svc.spec, ctx);
+    if (canonicalJson(live) === canonicalJson(want)) continue;
+    const changes = diffConfigs(diffView(live), diffView(want));
+    const cause = updateCause(existing.Spec.Labels?.[STACK_LABELS.spec], live, want, ctx);
     serviceActions.push(
       add({
         kind: "update-service",
@@ -179,7 +161,7 @@ export function planDeploy(desired: DesiredStack, observed: ObservedStack, optio
         spec: svc.spec,
         previousImage: existing.Spec.Labels?.[STACK_LABELS.image] ?? "",
         cause,
-        ...(changes && changes.length > 0 ? { changes } : {}),
+        ...(changes.length > 0 ? { changes } : {}),
         deps: before,
       }),
     );
@@ -194,6 +176,30 @@ export function planDeploy(desired: DesiredStack, observed: ObservedStack, optio
   }
   for (const r of superseded) add({ ...r, deps: serviceActions });
   return { stack: ns, actions, warnings, errors };
+}
+
+/** Network ids → names for the comparison: the stack's own networks and the external ones it names. */
+export function specContext(observed: ObservedStack): SpecContext {
+  const networkNames = new Map<string, string>();
+  for (const n of observed.networks) networkNames.set(n.Id, n.Name);
+  for (const [name, n] of Object.entries(observed.externalNetworks)) if (n) networkNames.set(n.Id, name);
+  return { networkNames };
+}
+
+/** Why a service that differs is updated: its live spec moved away from moor's record of it, or the project changed. */
+function updateCause(record: string | undefined, live: SwarmServiceSpec, want: SwarmServiceSpec, ctx: SpecContext): string {
+  if (record === undefined) return "differs from the project (deployed without moor's record, by docker stack deploy?)";
+  let recorded: string;
+  try {
+    recorded = canonicalJson(comparableSpec(JSON.parse(record) as SwarmServiceSpec, ctx));
+  } catch {
+    return "spec changed (moor's record of it is unreadable)";
+  }
+  const drifted = recorded !== canonicalJson(live);
+  const changed = recorded !== canonicalJson(want);
+  if (drifted && changed) return "changed outside moor, and in the project";
+  if (drifted) return "changed outside moor: putting back the project's spec";
+  return "spec changed";
 }
 
 /** `#id verb object`, as in `moor plan`. */
@@ -250,7 +256,8 @@ export function imagesToResolve(desired: DesiredStack, observed: ObservedStack, 
 /**
  * The images the services will run, as docker stack deploy picks them: a digest the registry
  * resolved (`resolved`), else, when the compose image is the one deployed before, the image the
- * service already runs (which may carry a digest from an earlier resolution), else the compose image.
+ * service already runs if that is the compose image with a digest from an earlier resolution,
+ * else the compose image (so an image changed with `docker service update --image` is put back).
  */
 export function pinImages(desired: DesiredStack, observed: ObservedStack, resolved: Readonly<Record<string, string>>): DesiredStack {
   const byName = new Map(observed.services.map((s) => [s.Spec.Name, s]));
@@ -258,7 +265,8 @@ export function pinImages(desired: DesiredStack, observed: ObservedStack, resolv
     const image = svc.spec.TaskTemplate.ContainerSpec.Image;
     const existing = byName.get(svc.name);
     let pinned = resolved[image];
-    if (pinned === undefined && existing && existing.Spec.Labels?.[STACK_LABELS.image] === image) pinned = existing.Spec.TaskTemplate.ContainerSpec.Image;
+    const running = existing?.Spec.TaskTemplate.ContainerSpec.Image;
+    if (pinned === undefined && running?.startsWith(`${image.replace(/@.*$/, "")}@`) && existing?.Spec.Labels?.[STACK_LABELS.image] === image) pinned = running;
     if (pinned === undefined || pinned === image) return svc;
     return { ...svc, spec: { ...svc.spec, TaskTemplate: { ...svc.spec.TaskTemplate, ContainerSpec: { ...svc.spec.TaskTemplate.ContainerSpec, Image: pinned } } } };
   });

@@ -177,7 +177,7 @@ describe.skipIf(!engine)("moor deploy on a single-node swarm", () => {
     expect(plan.actions).toEqual([]);
     const { touched } = await executeDeploy(plan, observed, swarm, { onEvent: () => {} });
     expect(touched).toEqual([]);
-    expect(swarm.stats.calls).toEqual({ "system.version": 1, "services.list": 1, "networks.list": 1, "secrets.list": 1, "configs.list": 1 });
+    expect(swarm.stats.calls).toEqual({ "system.ping": 1, "services.list": 1, "networks.list": 1, "secrets.list": 1, "configs.list": 1 });
   });
 
   test("a changed variable updates only that service", async () => {
@@ -192,6 +192,54 @@ describe.skipIf(!engine)("moor deploy on a single-node swarm", () => {
     expect((await inspectService(`${stack}_web`)).Spec.TaskTemplate.ContainerSpec.Env).toEqual(["GREETING=two"]);
     expect(await httpGet(port)).toBe("greeting=two\nfirst-secret\n");
   }, 300_000);
+
+  test("a change made outside moor (docker service update) is noticed and put back, field by field", async () => {
+    const web = await inspectService(`${stack}_web`);
+    await docker(["service", "update", "--detach", "--env-add", "DRIFT=1", "--replicas", "3", `${stack}_worker`]);
+    const dry = expectOk(await moor([...deployArgs, "--dry-run"]), deployArgs);
+    expect(dry.stdout).toContain(`update service ${stack}_worker`);
+    expect(dry.stdout).toContain("changed outside moor: putting back the project's spec");
+    expect(dry.stdout).toContain("Mode.Replicated.Replicas: 3 → 2");
+    expect(dry.stdout).toContain('TaskTemplate.ContainerSpec.environment: {"DRIFT":"1"} → (absent)');
+    expect(dry.stdout).not.toContain(`${stack}_web`);
+    expectOk(await moor(deployArgs), deployArgs);
+    const worker = await inspectService(`${stack}_worker`);
+    expect(worker.Spec.TaskTemplate.ContainerSpec.Env).toBeUndefined();
+    expect((worker.Spec as { Mode?: { Replicated?: { Replicas?: number } } }).Mode?.Replicated?.Replicas).toBe(2);
+    expect((await inspectService(`${stack}_web`)).Version.Index).toBe(web.Version.Index);
+    // Put back, the stack is a no-op again.
+    expect(expectOk(await moor([...deployArgs, "--dry-run"]), deployArgs).stdout).toBe(`stack ${stack}: nothing to do\n`);
+  }, 300_000);
+
+  test("moor stack ps filters, -q, --no-trunc and --no-resolve print what docker stack ps prints", async () => {
+    const node = (await docker(["info", "--format", "{{.Name}}"])).trim();
+    const firstId = (await docker(["stack", "ps", stack, "-q"])).split("\n")[0]!;
+    const cases: string[][] = [
+      ["-q"],
+      ["-q", "--no-trunc"],
+      ["-f", `name=${stack}_worker`, "--format", "{{.Name}} {{.DesiredState}}"],
+      ["-f", `name=${stack}_web`, "-f", `name=${stack}_worker.1`, "--format", "{{.ID}} {{.Name}}"],
+      ["-f", `service=${stack}_web`, "--format", "{{.ID}} {{.Name}} {{.Image}}"],
+      ["-f", `node=${node}`, "-f", "desired-state=running", "--format", "{{.Name}} {{.Node}}"],
+      ["-f", `id=${firstId.slice(0, 6)}`, "-q"],
+      ["--no-resolve", "--no-trunc", "--format", "{{.ID}} {{.Name}} {{.Node}} {{.Error}}"],
+      ["--format", "{{.Name}}"],
+    ];
+    for (const args of cases) {
+      const theirs = await docker(["stack", "ps", ...args, stack]);
+      const ours = expectOk(await moor(["stack", "ps", ...args, stack]), ["stack", "ps", ...args]);
+      expect(ours.stdout.trimEnd(), args.join(" ")).toBe(theirs.trimEnd());
+    }
+    // The table indents a slot's older tasks, as docker's does.
+    const table = expectOk(await moor(["stack", "ps", stack]), ["stack", "ps"]).stdout;
+    expect(table).toContain(` \\_ ${stack}_web.1`);
+    const bad = await moor(["stack", "ps", "-f", "bogus=1", stack]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain("Invalid filter 'bogus'");
+    const none = await moor(["stack", "ps", "-f", "desired-state=accepted", stack]);
+    expect(none.exitCode).toBe(1);
+    expect(none.stderr).toContain(`nothing found in stack: ${stack}`);
+  }, 120_000);
 
   test("a changed secret rolls a new version into the service and removes the old one", async () => {
     const old = (await docker(["secret", "ls", "--filter", `label=${NS}=${stack}`, "--format", "{{.Name}}"])).trim();
@@ -271,6 +319,33 @@ describe.skipIf(!engine)("moor deploy refuses what Swarm cannot run, creating no
     expect(r.stderr).toContain(`cannot push localhost:5999/${stack}/app:1: localhost:5999 is unreachable`);
     expect(await ids("service", stack)).toEqual([]);
   }, 120_000);
+
+  test("--with-registry-auth runs the credential helper before any write; a failing one stops the deploy with nothing created", async () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "moor-swarm-helpers-"));
+    const config = fs.mkdtempSync(path.join(os.tmpdir(), "moor-swarm-dockercfg-"));
+    try {
+      const marker = path.join(bin, "asked");
+      fs.writeFileSync(path.join(bin, "docker-credential-moorfail"), "#!/bin/sh\necho 'the keychain is locked' >&2\nexit 1\n", { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, "docker-credential-moorok"), `#!/bin/sh\ncat > ${marker}\necho '{"ServerURL":"x","Username":"u","Secret":"s"}'\n`, { mode: 0o755 });
+      writeProject(dir, { "compose.yaml": `services:\n  app:\n    image: ${TEST_IMAGES.busybox}\n    command: ["sleep", "86400"]\n    deploy: {endpoint_mode: dnsrr}\n` });
+      const env = { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`, DOCKER_CONFIG: config };
+      fs.writeFileSync(path.join(config, "config.json"), JSON.stringify({ credsStore: "moorfail" }));
+      const failed = await runMoor(["-p", stack, ...deployArgs, "-d", "--with-registry-auth"], { cwd: dir, env });
+      expect(failed.exitCode).toBe(1);
+      expect(failed.stderr).toContain("error getting credentials from docker-credential-moorfail: the keychain is locked");
+      expect(await ids("service", stack)).toEqual([]);
+      expect(await ids("network", stack)).toEqual([]);
+      fs.writeFileSync(path.join(config, "config.json"), JSON.stringify({ credsStore: "moorfail", credHelpers: { "https://index.docker.io/v1/": "moorok" } }));
+      expectOk(await runMoor(["-p", stack, ...deployArgs, "-d", "--with-registry-auth"], { cwd: dir, env }), deployArgs);
+      // Asked once, for Docker Hub (the image names no registry), with the address on stdin.
+      expect(fs.readFileSync(marker, "utf8")).toBe("https://index.docker.io/v1/");
+      expect(await ids("service", stack)).toHaveLength(1);
+    } finally {
+      await cleanupStack(stack);
+      fs.rmSync(bin, { recursive: true, force: true });
+      fs.rmSync(config, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   test("a task the swarm rejects ends the wait with exit 1 and the task's error", async () => {
     writeProject(dir, { "compose.yaml": `services:\n  gone:\n    image: moor-test/does-not-exist:1\n    deploy: {endpoint_mode: dnsrr}\n` });

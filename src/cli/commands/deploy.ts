@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Project } from "../../compose/types.js";
+import { EngineError } from "../../engine/errors.js";
 import { connectDockerSwarmEngine, type SwarmEngine } from "../../engine/swarm-engine.js";
 import { LABELS } from "../../engine/types.js";
 import { executeDeploy, waitForConvergence } from "../../swarm/execute.js";
@@ -12,6 +13,7 @@ import { observeStack } from "../../swarm/observe.js";
 import { imagesToResolve, pinImages, planDeploy, swarmPlanToString, type ResolveImage } from "../../swarm/plan.js";
 import { translateProject } from "../../swarm/translate.js";
 import { UserError } from "../errors.js";
+import { readDockerConfig, registryAuthFor, registryOf } from "../registry-auth.js";
 import type { GlobalOptions } from "../global-options.js";
 import { progressSink } from "../progress.js";
 import { connectEngine, loadOrThrow, parallelism } from "../project-context.js";
@@ -31,6 +33,19 @@ export interface DeployOptions {
 /** Connects the Swarm port to the engine the environment names. */
 export function connectSwarm(): SwarmEngine {
   return connectDockerSwarmEngine({ env: process.env });
+}
+
+/**
+ * Runs calls only a swarm manager answers, without asking first (`GET /info` costs a round trip on
+ * every command): when the engine refuses with 503, `requireManager` says why in docker's words.
+ */
+export async function asManager<T>(engine: SwarmEngine, calls: () => Promise<T>): Promise<T> {
+  try {
+    return await calls();
+  } catch (err) {
+    if (err instanceof EngineError && err.status === 503) await requireManager(engine);
+    throw err;
+  }
 }
 
 /** Refuses to go on unless this engine is a swarm manager, with docker's words. */
@@ -61,21 +76,24 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
   if ((opts.build || opts.push) && !dryRun) await buildAndPush(project, services, opts, sink);
 
   const engine = connectSwarm();
-  await requireManager(engine);
-  const observed = await observeStack(engine, project.name, desired0);
-  const authFor = (image: string) => (opts.withRegistryAuth ? registryAuthFor(image) : undefined);
+  const observed = await asManager(engine, () => observeStack(engine, project.name, desired0));
+  const authFor = registryAuthLookup(opts.withRegistryAuth === true);
+  // Credential helpers run here, before any write: one that fails stops the deploy with nothing done.
+  for (const svc of desired0.services) authFor(svc.spec.TaskTemplate.ContainerSpec.Image);
   const resolved: Record<string, string> = {};
-  for (const image of imagesToResolve(desired0, observed, mode)) {
-    try {
-      const d = await engine.inspectDistribution(image, authFor(image));
-      if (d.digest) resolved[image] = `${image.replace(/@.*$/, "")}@${d.digest}`;
-    } catch {
-      sink({
-        type: "warning",
-        message: `image ${image} could not be accessed on a registry to record its digest. Each node will access ${image} independently, possibly leading to different nodes running different versions of the image.`,
-      });
-    }
-  }
+  await Promise.all(
+    imagesToResolve(desired0, observed, mode).map(async (image) => {
+      try {
+        const d = await engine.inspectDistribution(image, authFor(image));
+        if (d.digest) resolved[image] = `${image.replace(/@.*$/, "")}@${d.digest}`;
+      } catch {
+        sink({
+          type: "warning",
+          message: `image ${image} could not be accessed on a registry to record its digest. Each node will access ${image} independently, possibly leading to different nodes running different versions of the image.`,
+        });
+      }
+    }),
+  );
   const desired = pinImages(desired0, observed, resolved);
   const plan = planDeploy(desired, observed, { prune: opts.prune, selected: services });
   if (dryRun) {
@@ -87,6 +105,18 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
   const { touched } = await executeDeploy(plan, observed, engine, { onEvent: sink, parallel: parallelism(global), registryAuth: authFor });
   if (opts.detach) return;
   await waitForConvergence(engine, touched, { namespace: project.name, onEvent: sink, timeoutMs: timeout === undefined ? undefined : timeout * 1000 });
+}
+
+/** `--with-registry-auth`: the X-Registry-Auth value per image, each registry looked up once. */
+function registryAuthLookup(enabled: boolean): (image: string) => string | undefined {
+  if (!enabled) return () => undefined;
+  const config = readDockerConfig(process.env.DOCKER_CONFIG ?? path.join(os.homedir(), ".docker"));
+  const byRegistry = new Map<string, string | undefined>();
+  return (image) => {
+    const registry = registryOf(image);
+    if (!byRegistry.has(registry)) byRegistry.set(registry, registryAuthFor(image, config));
+    return byRegistry.get(registry);
+  };
 }
 
 function readFileOrUndefined(file: string): Buffer | undefined {
@@ -135,26 +165,4 @@ async function buildAndPush(project: Project, selected: string[], opts: DeployOp
       sink({ type: "info", message: `Pushed ${s.image!}` });
     }
   }
-}
-
-/**
- * The X-Registry-Auth value for `--with-registry-auth`: the credentials the docker CLI stored for
- * the image's registry in its config file (`auths`). Credential helpers are not run.
- */
-function registryAuthFor(image: string): string | undefined {
-  const first = image.split("/")[0]!;
-  const registry = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "https://index.docker.io/v1/";
-  const dir = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), ".docker");
-  let config: { auths?: Record<string, { auth?: string; identitytoken?: string }> };
-  try {
-    config = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")) as typeof config;
-  } catch {
-    return undefined;
-  }
-  const entry = config.auths?.[registry];
-  if (!entry?.auth) return undefined;
-  const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  const json = JSON.stringify({ username: decoded.slice(0, colon), password: decoded.slice(colon + 1), serveraddress: registry });
-  return Buffer.from(json).toString("base64url");
 }

@@ -9,7 +9,7 @@ import { STACK_LABELS } from "../../swarm/translate.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { GlobalOptions } from "../global-options.js";
 import { loadOrName } from "../project-context.js";
-import { connectSwarm, requireManager } from "./deploy.js";
+import { asManager, connectSwarm } from "./deploy.js";
 
 const STACK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -26,8 +26,7 @@ function natural(a: string, b: string): number {
 
 export async function stackLsCommand(opts: { format?: string }): Promise<void> {
   const engine = connectSwarm();
-  await requireManager(engine);
-  const services = await engine.listServices({ labels: [STACK_LABELS.namespace] });
+  const services = await asManager(engine, () => engine.listServices({ labels: [STACK_LABELS.namespace] }));
   const counts = new Map<string, number>();
   for (const s of services) {
     const ns = s.Spec.Labels?.[STACK_LABELS.namespace];
@@ -77,10 +76,9 @@ function applyFilters(filters: string[] | undefined): Record<string, string[]> {
 
 export async function stackServicesCommand(global: GlobalOptions, stack: string | undefined, opts: { quiet?: boolean; format?: string; filter?: string[] }): Promise<void> {
   const name = await stackName(global, stack);
-  const engine = connectSwarm();
-  await requireManager(engine);
   const filters = applyFilters(opts.filter);
-  const services = (await engine.listServices({ labels: [...stackLabel(name), ...(filters.label ?? [])], status: !opts.quiet }))
+  const engine = connectSwarm();
+  const services = (await asManager(engine, () => engine.listServices({ labels: [...stackLabel(name), ...(filters.label ?? [])], status: !opts.quiet })))
     .filter((s) => !filters.name || filters.name.some((n) => s.Spec.Name.startsWith(n)))
     .filter((s) => !filters.id || filters.id.some((i) => s.ID.startsWith(i)))
     .filter((s) => !filters.mode || filters.mode.includes(modeOf(s)));
@@ -126,35 +124,35 @@ export async function stackPsCommand(
   opts: { quiet?: boolean; format?: string; filter?: string[]; noTrunc?: boolean; noResolve?: boolean },
 ): Promise<void> {
   const name = await stackName(global, stack);
-  const engine = connectSwarm();
-  await requireManager(engine);
   const filters = applyFilters(opts.filter);
-  let tasks = await engine.listTasks({ labels: [...stackLabel(name), ...(filters.label ?? [])] });
-  if (filters["desired-state"]) tasks = tasks.filter((t) => filters["desired-state"]!.includes(t.DesiredState));
-  if (filters.id) tasks = tasks.filter((t) => filters.id!.some((i) => t.ID.startsWith(i)));
+  const engine = connectSwarm();
+  // Every filter goes to the engine, as docker stack ps sends them: it knows id, name (a prefix of
+  // `service.slot`), node (name, id or "self"), service, desired-state and label, and rejects the rest.
+  const tasks = await asManager(engine, () => engine.listTasks({ labels: stackLabel(name), filters }));
   if (tasks.length === 0) throw new UserError(`nothing found in stack: ${name}`);
-  if (opts.quiet) {
-    process.stdout.write(tasks.map((t) => `${t.ID}\n`).join(""));
-    return;
-  }
   const [services, nodes] = opts.noResolve ? [[], []] : await Promise.all([engine.listServices({ labels: stackLabel(name) }), engine.listNodes()]);
   const serviceName = new Map(services.map((s) => [s.ID, s.Spec.Name]));
   const nodeName = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
-  // docker's order: by service name, then slot (or node), newest first; older tasks of a slot get "\_ ".
-  const key = (t: SwarmTask) => `${serviceName.get(t.ServiceID) ?? t.ServiceID}.${t.Slot ? String(t.Slot).padStart(8, "0") : (t.NodeID ?? "")}`;
-  tasks.sort((a, b) => natural(key(a), key(b)) || (b.Status.Timestamp ?? "").localeCompare(a.Status.Timestamp ?? ""));
+  // As docker: `service.slot` (global services: `service.node-id`), natural order, newest first
+  // within a slot; in a table the older tasks of a slot are indented with "\_ ".
+  const taskName = (t: SwarmTask) => `${serviceName.get(t.ServiceID) ?? t.ServiceID}.${t.Slot ? t.Slot : (t.NodeID ?? "")}`;
+  const sorted = tasks.map((t) => ({ t, name: taskName(t) })).sort((a, b) => natural(a.name, b.name) || (b.t.CreatedAt ?? "").localeCompare(a.t.CreatedAt ?? ""));
+  const id = (t: SwarmTask) => (opts.noTrunc ? t.ID : t.ID.slice(0, 12));
+  const tableFormat = opts.format === undefined || opts.format === "table" || opts.format.startsWith("table ");
+  if (opts.quiet && (opts.format === undefined || opts.format === "table")) {
+    // docker's quiet format is `{{.ID}}`, truncated unless --no-trunc; a --format template wins over -q.
+    process.stdout.write(sorted.map(({ t }) => `${id(t)}\n`).join(""));
+    return;
+  }
   const now = Date.now();
   let previous = "";
-  const rows = tasks.map((t) => {
-    const k = key(t);
-    const svc = serviceName.get(t.ServiceID) ?? t.ServiceID;
-    const base = `${svc}.${t.Slot ? t.Slot : (t.NodeID ?? "")}`;
-    const displayName = k === previous ? ` \\_ ${base}` : base;
-    previous = k;
+  const rows = sorted.map(({ t, name: base }) => {
+    const displayName = base === previous && tableFormat ? ` \\_ ${base}` : base;
+    previous = base;
     const image = t.Spec?.ContainerSpec?.Image ?? "";
     const err = t.Status.Err ?? "";
     return {
-      ID: opts.noTrunc ? t.ID : t.ID.slice(0, 12),
+      ID: id(t),
       Name: displayName,
       Image: opts.noTrunc ? image : shortImage(image),
       Node: nodeName.get(t.NodeID ?? "") ?? t.NodeID ?? "",
@@ -179,16 +177,12 @@ export async function stackRmCommand(global: GlobalOptions, stacks: string[], op
   const names = stacks.length > 0 ? stacks : [await stackName(global, undefined)];
   for (const n of names) if (!STACK_NAME.test(n)) throw new UserError(`invalid stack name: ${JSON.stringify(n)}`);
   const engine = connectSwarm();
-  await requireManager(engine);
   const failed: string[] = [];
   for (const name of names) {
     const label = stackLabel(name);
-    const [services, networks, secrets, configs] = await Promise.all([
-      engine.listServices({ labels: label }),
-      engine.listNetworks({ labels: label }),
-      engine.listSecrets({ labels: label }),
-      engine.listConfigs({ labels: label }),
-    ]);
+    const [services, networks, secrets, configs] = await asManager(engine, () =>
+      Promise.all([engine.listServices({ labels: label }), engine.listNetworks({ labels: label }), engine.listSecrets({ labels: label }), engine.listConfigs({ labels: label })]),
+    );
     if (services.length + networks.length + secrets.length + configs.length === 0) {
       process.stderr.write(`Nothing found in stack: ${name}\n`);
       continue;
