@@ -1,10 +1,11 @@
 // The live progress view (Ink). Finished lines that no longer fit go to <Static>, printed once
 // above the live area so they stay in the scrollback; the live area stays shorter than the screen,
 // so Ink only ever redraws those few lines and never clears the terminal.
-import { useEffect, useLayoutEffect, useState, useSyncExternalStore } from "react";
+import { useLayoutEffect, useSyncExternalStore } from "react";
 import { Box, Static, Text, useStderr, useStdout } from "ink";
 import type { ProgressStore } from "./progress-model.js";
-import { fit, liveLines, messageLine, rowLabel, rowLine, SPINNER_MS } from "./progress-line.js";
+import { fit, liveLines, messageLine, rowLabel, rowLine } from "./progress-line.js";
+import { useSpinnerTick } from "./use-spinner-tick.js";
 
 export interface ProgressViewProps {
   store: ProgressStore;
@@ -19,7 +20,6 @@ export interface ProgressViewProps {
 /** Header, one line per resource, and the summary once the command finishes. */
 export function ProgressView({ store, clock, color, size, onWriters }: ProgressViewProps) {
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const [, setTick] = useState(0);
   const busy = !snap.finished && snap.rows.some((r) => r.state === "working");
   const { write: writeOut } = useStdout();
   const { write: writeErr } = useStderr();
@@ -30,12 +30,7 @@ export function ProgressView({ store, clock, color, size, onWriters }: ProgressV
   }, [onWriters, writeOut, writeErr]);
 
   // Tick only while a spinner turns: an idle view costs nothing.
-  useEffect(() => {
-    if (!busy) return;
-    const timer = setInterval(() => setTick((t) => t + 1), SPINNER_MS);
-    timer.unref?.();
-    return () => clearInterval(timer);
-  }, [busy]);
+  useSpinnerTick(busy);
 
   const now = clock();
   const { columns, rows } = size();

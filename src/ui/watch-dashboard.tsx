@@ -1,9 +1,9 @@
 // The watch dashboard (Ink). It renders when the store changes (an event) and, while an action
 // runs, ticks for its spinner; idle, it has no timer at all. Keys: ↑/↓ (or k/j) select a service,
 // r rebuilds the selected one, l shows or hides the logs pane, q or Ctrl-C stops watching.
-import { useEffect, useLayoutEffect, useState, useSyncExternalStore } from "react";
+import { useLayoutEffect, useSyncExternalStore } from "react";
 import { Box, Text, useInput, useStdout } from "ink";
-import { SPINNER_MS } from "./progress-line.js";
+import { useSpinnerTick } from "./use-spinner-tick.js";
 import { dashboardLines } from "./watch-lines.js";
 import type { DashboardCommand, WatchStore } from "./watch-model.js";
 
@@ -22,7 +22,6 @@ export interface WatchDashboardProps {
 
 export function WatchDashboard({ store, clock, color, size, keys, onCommand, timeOfDay, onWriter }: WatchDashboardProps) {
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const [, setTick] = useState(0);
   const busy = snap.running !== undefined && !snap.stopped;
   const { write } = useStdout();
 
@@ -31,12 +30,7 @@ export function WatchDashboard({ store, clock, color, size, keys, onCommand, tim
   }, [onWriter, write]);
 
   // The spinner turns only while an action runs.
-  useEffect(() => {
-    if (!busy) return;
-    const timer = setInterval(() => setTick((t) => t + 1), SPINNER_MS);
-    timer.unref?.();
-    return () => clearInterval(timer);
-  }, [busy]);
+  useSpinnerTick(busy);
 
   useInput(
     (input, key) => {

@@ -8,15 +8,13 @@ import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import Ajv2020 from "ajv/dist/2020.js";
 import { progressJsonSchema } from "../../src/ui/json-lines.js";
-import { cleanupProject, repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject } from "./harness.js";
+import { repoRoot, requireEngine, requireImages, runMoor, TEST_IMAGES, uniqueProject } from "./harness.js";
+import { endTerminalSuite, hasTmux } from "./tmux.js";
 
 const engine = await requireEngine();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-ui-test-"));
 const projects: string[] = [];
 const sockets: string[] = [];
-const hasTmux = (await execa("tmux", ["-V"], { reject: false }).catch(() => ({ exitCode: 1 }))).exitCode === 0;
-// .ci/run installs tmux: in CI its absence is a failure, not a skip.
-if (!hasTmux && process.env.CI === "true") throw new Error("CI=true and tmux is missing: .ci/run should have installed it");
 
 function project(services: string[]): { name: string; dir: string } {
   const name = uniqueProject("ui");
@@ -63,26 +61,7 @@ async function inScript(dir: string, args: string[]): Promise<{ code: number; sc
 
 const run = (dir: string, args: string[], size = { columns: 100, rows: 30 }) => (hasTmux ? inTmux(dir, args, size) : inScript(dir, args));
 
-afterAll(async () => {
-  for (const s of sockets) {
-    const where = await execa("tmux", ["-L", s, "display-message", "-p", "#{socket_path}"], { reject: false });
-    await execa("tmux", ["-L", s, "kill-server"], { reject: false });
-    if (where.exitCode === 0 && String(where.stdout).trim() !== "") fs.rmSync(String(where.stdout).trim(), { force: true });
-  }
-  // Each project is cleaned on its own: one engine error must not leave the others behind.
-  const failures: string[] = [];
-  if (engine) {
-    for (const p of projects) {
-      try {
-        await cleanupProject(engine, p);
-      } catch (err) {
-        failures.push(`${p}: ${(err as Error).message}`);
-      }
-    }
-  }
-  fs.rmSync(scratch, { recursive: true, force: true });
-  if (failures.length > 0) throw new Error(`cleanup failed:\n${failures.join("\n")}`);
-});
+afterAll(() => endTerminalSuite(sockets, engine, projects, scratch));
 
 describe.skipIf(!engine)("the live progress view in a real terminal", () => {
   it("`moor up -d` ends with every resource's final line and a summary, each shown once", async () => {

@@ -7,34 +7,15 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { cleanupProject, docker, repoRoot, requireEngine, requireImages, TEST_IMAGES, uniqueProject } from "./harness.js";
+import { docker, repoRoot, requireEngine, requireImages, TEST_IMAGES, uniqueProject } from "./harness.js";
+import { endTerminalSuite, hasTmux } from "./tmux.js";
 
 const engine = await requireEngine();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-ui-watch-"));
 const projects: string[] = [];
 const sockets: string[] = [];
-const hasTmux = (await execa("tmux", ["-V"], { reject: false }).catch(() => ({ exitCode: 1 }))).exitCode === 0;
-if (!hasTmux && process.env.CI === "true") throw new Error("CI=true and tmux is missing: .ci/run should have installed it");
 
-afterAll(async () => {
-  for (const s of sockets) {
-    const where = await execa("tmux", ["-L", s, "display-message", "-p", "#{socket_path}"], { reject: false });
-    await execa("tmux", ["-L", s, "kill-server"], { reject: false });
-    if (where.exitCode === 0 && String(where.stdout).trim() !== "") fs.rmSync(String(where.stdout).trim(), { force: true });
-  }
-  const failures: string[] = [];
-  if (engine) {
-    for (const p of projects) {
-      try {
-        await cleanupProject(engine, p);
-      } catch (err) {
-        failures.push(`${p}: ${(err as Error).message}`);
-      }
-    }
-  }
-  fs.rmSync(scratch, { recursive: true, force: true });
-  if (failures.length > 0) throw new Error(`cleanup failed:\n${failures.join("\n")}`);
-});
+afterAll(() => endTerminalSuite(sockets, engine, projects, scratch));
 
 /** A terminal running `moor watch` in `dir`: read its screen, type keys. */
 async function terminal(dir: string, args: string[]) {

@@ -8,10 +8,9 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanupProject, docker, repoRoot, requireEngine, requireImages, TEST_IMAGES, uniqueProject } from "./harness.js";
+import { hasTmux } from "./tmux.js";
 
 const engine = await requireEngine();
-const hasTmux = (await execa("tmux", ["-V"], { reject: false }).catch(() => ({ exitCode: 1 }))).exitCode === 0;
-if (!hasTmux && process.env.CI === "true") throw new Error("CI=true and tmux is missing: .ci/run should have installed it");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-menu-suspend-"));
 const name = uniqueProject("menuz");
 const socket = `moor-menuz-${process.pid}`;

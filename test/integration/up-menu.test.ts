@@ -7,12 +7,10 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { cleanupProject, docker, repoRoot, requireEngine, requireImages, TEST_IMAGES, uniqueProject } from "./harness.js";
+import { docker, repoRoot, requireEngine, requireImages, TEST_IMAGES, uniqueProject } from "./harness.js";
+import { endTerminalSuite, hasTmux } from "./tmux.js";
 
 const engine = await requireEngine();
-const hasTmux = (await execa("tmux", ["-V"], { reject: false }).catch(() => ({ exitCode: 1 }))).exitCode === 0;
-// .ci/run installs tmux: in CI its absence is a failure, not a skip.
-if (!hasTmux && process.env.CI === "true") throw new Error("CI=true and tmux is missing: .ci/run should have installed it");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "moor-menu-test-"));
 const projects: string[] = [];
 const sockets: string[] = [];
@@ -53,11 +51,7 @@ async function terminal(dir: string, name: string, env: string[] = [], upFlags: 
 
 const containerState = async (name: string) => (await docker(["inspect", "-f", "{{.State.Status}}", `${name}-app-1`])).trim();
 
-afterAll(async () => {
-  for (const s of sockets) await execa("tmux", ["-L", s, "kill-server"], { reject: false });
-  if (engine) for (const p of projects) await cleanupProject(engine, p);
-  fs.rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => endTerminalSuite(sockets, engine, projects, scratch));
 
 describe.skipIf(!engine || !hasTmux)("the navigation menu of an attached up", () => {
   it("shows `w Enable Watch   d Detach`; w without develop.watch says so; d detaches and leaves the containers running", async () => {
