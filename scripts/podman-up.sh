@@ -12,6 +12,26 @@ IMAGE="moor-test/busybox:latest"
 say() { printf 'podman-up: %s\n' "$*" >&2; }
 answers() { curl -fsS --max-time 2 --unix-socket "$SOCK" http://podman/_ping >/dev/null 2>&1; }
 
+# A container started through the API, as moor starts one (create, start, remove): a service that
+# has run for long can still answer /_ping and yet fail every start ("write child: broken pipe").
+starts() {
+  local id code
+  id="$(curl -fsS --max-time 10 --unix-socket "$SOCK" -H 'Content-Type: application/json' \
+    -d "{\"Image\":\"${IMAGE}\",\"Cmd\":[\"true\"],\"Labels\":{\"dev.moor.podman-up\":\"check\"}}" \
+    http://podman/v1.41/containers/create | sed -n 's/.*"Id":"\([0-9a-f]*\)".*/\1/p')" || return 1
+  [[ -n "$id" ]] || return 1
+  code="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 30 --unix-socket "$SOCK" -X POST "http://podman/v1.41/containers/${id}/start")" || code=000
+  curl -sS -o /dev/null --max-time 10 --unix-socket "$SOCK" -X DELETE "http://podman/v1.41/containers/${id}?force=1" || true
+  [[ "$code" == 204 ]]
+}
+
+start_service() {
+  rm -f "$SOCK"
+  nohup podman system service --time=0 "unix://${SOCK}" >>"$LOG_FILE" 2>&1 &
+  for _ in $(seq 1 60); do answers && break; sleep 0.5; done
+  answers || { say "error: podman system service did not answer at ${SOCK}; see ${LOG_FILE}"; exit 1; }
+}
+
 if answers; then
   say "Podman answers at unix://${SOCK}"
 else
@@ -31,10 +51,7 @@ else
   mkdir -p /etc/containers/containers.conf.d
   conf=/etc/containers/containers.conf.d/moor-ulimits.conf
   [[ -f "$conf" ]] || printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n' > "$conf"
-  rm -f "$SOCK"
-  nohup podman system service --time=0 "unix://${SOCK}" >>"$LOG_FILE" 2>&1 &
-  for _ in $(seq 1 60); do answers && break; sleep 0.5; done
-  answers || { say "error: podman system service did not answer at ${SOCK}; see ${LOG_FILE}"; exit 1; }
+  start_service
   say "Podman answers at unix://${SOCK}"
 fi
 
@@ -44,3 +61,13 @@ if ! podman image exists "$IMAGE" 2>/dev/null; then
   docker save "$IMAGE" | podman load >/dev/null
   say "loaded ${IMAGE} into Podman"
 fi
+
+if ! starts; then
+  [[ "$(id -u)" == "0" ]] || { say "error: Podman answers but cannot start a container, and restarting its service needs root"; exit 1; }
+  say "Podman answers but cannot start a container: restarting its service"
+  pkill -f "podman system service --time=0 unix://${SOCK}" || true
+  for _ in $(seq 1 40); do pgrep -f "podman system service --time=0 unix://${SOCK}" >/dev/null || break; sleep 0.25; done
+  start_service
+  starts || { say "error: Podman's service still cannot start a container; see ${LOG_FILE}"; exit 1; }
+fi
+say "Podman starts containers"
