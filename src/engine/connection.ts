@@ -188,3 +188,14 @@ function alternativeSockets(env: Env, files: EndpointFiles): string[] {
   candidates.push(path.join(env.HOME || os.homedir(), ".docker", "run", "docker.sock"), "/run/podman/podman.sock", DEFAULT_SOCKET);
   return candidates.filter((c) => files.exists(c)).map((c) => `unix://${c}`);
 }
+
+/** Compares dotted versions numerically: "1.9" < "1.41". */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

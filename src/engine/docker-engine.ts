@@ -19,7 +19,7 @@ import type {
   ApiVolume,
 } from "./api-types.js";
 import { isRemoteContext, packBuildContext } from "./build-context.js";
-import { resolveEndpoint, type EndpointFiles, type EngineEndpoint, type Env } from "./connection.js";
+import { compareVersions, resolveEndpoint, type EndpointFiles, type EngineEndpoint, type Env } from "./connection.js";
 import { httpJson } from "./http-json.js";
 import type {
   ArchiveStat,
@@ -883,14 +883,4 @@ function imagePath(ref: string): string {
   return ref.split("/").map(encodeURIComponent).join("/");
 }
 
-/** Compares dotted versions numerically: "1.9" < "1.41". */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 

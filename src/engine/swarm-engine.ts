@@ -3,7 +3,7 @@
 // the port; `DockerSwarmEngine` implements it. Spec types keep the API's own field names, so a
 // translated spec is sent as it is and an observed one compares field by field.
 import type Docker from "dockerode";
-import { resolveEndpoint, type EndpointFiles, type EngineEndpoint, type Env } from "./connection.js";
+import { compareVersions, resolveEndpoint, type EndpointFiles, type EngineEndpoint, type Env } from "./connection.js";
 import { countingStats, type EngineStats } from "./engine.js";
 import { httpJson } from "./http-json.js";
 import { EngineError, translateEngineError } from "./errors.js";
@@ -435,12 +435,3 @@ function authHeader(opts: SwarmWriteOptions): Record<string, string> | undefined
   return opts.registryAuth ? { "X-Registry-Auth": opts.registryAuth } : undefined;
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
