@@ -7,12 +7,12 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nodeFileReader } from "../cli/node-file-reader.js";
-import type { FileReader } from "./load-options.js";
 import { loadProject } from "./load.js";
 import { emitYaml } from "./serialize-emit.js";
 import { serviceShape } from "./serialize-shapes.js";
 import { configTree, serializeConfig } from "./serialize.js";
 import type { Project } from "./types.js";
+import { goldenReader } from "../../test/fixtures/load/golden-reader.js";
 
 const repo = path.join(import.meta.dirname, "../..");
 
@@ -26,19 +26,6 @@ function viaTree(project: Project, escapeDollars = true): string {
 function expectSame(project: Project): void {
   expect(serializeConfig(project, "yaml", { envFiles: true })).toBe(viaTree(project));
   expect(serializeConfig(project, "yaml", { escapeDollars: false, envFiles: true })).toBe(viaTree(project, false));
-}
-
-function goldenReader(dir: string): FileReader {
-  const local = (p: string): string | undefined => (p === "/project" ? dir : p.startsWith("/project/") ? path.join(dir, p.slice("/project/".length)) : undefined);
-  const stat = (p: string): fs.Stats | undefined => {
-    const file = local(p);
-    return file !== undefined && fs.existsSync(file) ? fs.statSync(file) : undefined;
-  };
-  return {
-    readFile: (p) => (stat(p)?.isFile() ? fs.readFileSync(local(p)!, "utf8") : undefined),
-    exists: (p) => stat(p) !== undefined,
-    isDirectory: (p) => stat(p)?.isDirectory() === true,
-  };
 }
 
 describe("direct YAML writer = document tree", () => {

@@ -8,24 +8,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/compose/load.js";
-import type { FileReader } from "../../src/compose/load-options.js";
 import { serializeConfig } from "../../src/compose/serialize.js";
+import { goldenReader } from "../fixtures/load/golden-reader.js";
 
 const root = path.join(import.meta.dirname, "../fixtures/config");
 const cases = fs.readdirSync(root).filter((d) => fs.statSync(path.join(root, d)).isDirectory()).sort();
-
-function readerFor(dir: string): FileReader {
-  const local = (p: string): string | undefined => (p === "/project" ? dir : p.startsWith("/project/") ? path.join(dir, p.slice("/project/".length)) : undefined);
-  const stat = (p: string): fs.Stats | undefined => {
-    const file = local(p);
-    return file !== undefined && fs.existsSync(file) ? fs.statSync(file) : undefined;
-  };
-  return {
-    readFile: (p) => (stat(p)?.isFile() ? fs.readFileSync(local(p)!, "utf8") : undefined),
-    exists: (p) => stat(p) !== undefined,
-    isDirectory: (p) => stat(p)?.isDirectory() === true,
-  };
-}
 
 function render(dir: string, format: "yaml" | "json"): { text: string; errors: string[] } {
   const envFile = path.join(dir, "env.json");
@@ -35,7 +22,7 @@ function render(dir: string, format: "yaml" | "json"): { text: string; errors: s
     files: ["/project/compose.yaml"],
     env,
     homeDir: "/home/me",
-    reader: readerFor(dir),
+    reader: goldenReader(dir),
     resolvePaths: !fs.existsSync(path.join(dir, "no-path-resolution")),
   });
   const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
