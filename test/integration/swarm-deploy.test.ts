@@ -276,7 +276,14 @@ describe.skipIf(!engine)("moor deploy on a single-node swarm", () => {
   }, 120_000);
 
   test("docker stack rm understands a moor deploy", async () => {
-    await docker(["stack", "rm", other]);
+    // docker's own stack rm removes the networks right after the services, and fails while a
+    // task still holds one ("is in use by task"); run again, as a user would, until it does not.
+    for (let attempt = 1; ; attempt++) {
+      const r = await execa("docker", ["stack", "rm", other], { reject: false });
+      if (r.exitCode === 0) break;
+      if (attempt >= 20 || !/is in use by task/.test(String(r.stderr))) throw new Error(`docker stack rm ${other}: ${String(r.stderr)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     expect(await ids("service", other)).toEqual([]);
   }, 120_000);
 });
