@@ -4,6 +4,7 @@
 // whole stack, whatever its size. A failed update (paused, rolled back) or a task the swarm
 // rejected ends the wait with the task errors.
 import type { EventSink } from "../reconcile/events.js";
+import { DagError, runDag } from "../reconcile/run-dag.js";
 import type { SwarmEngine, SwarmService, SwarmServiceSpec, SwarmTask, SwarmWriteOptions } from "../engine/swarm-engine.js";
 import { specWithRecord, type ObservedStack, type SwarmAction, type SwarmPlan } from "./plan.js";
 import { STACK_LABELS } from "./translate.js";
@@ -27,7 +28,6 @@ export async function executeDeploy(plan: SwarmPlan, observed: ObservedStack, en
   const configIds = new Map(observed.configs.map((c) => [c.Spec.Name, c.ID]));
   const services = new Map(observed.services.map((s) => [s.ID, s]));
   const touched: string[] = [];
-  const done = new Set<number>();
   const write = (spec: SwarmServiceSpec): SwarmWriteOptions => {
     const auth = opts.registryAuth?.(spec.TaskTemplate.ContainerSpec.Image);
     return auth ? { registryAuth: auth } : {};
@@ -105,17 +105,17 @@ export async function executeDeploy(plan: SwarmPlan, observed: ObservedStack, en
     }
   };
 
-  const limit = Math.max(1, opts.parallel ?? 16);
-  const pending = [...plan.actions];
-  while (pending.length > 0) {
-    const ready = pending.filter((a) => a.deps.every((d) => done.has(d)));
-    if (ready.length === 0) throw new Error("deploy plan has a dependency that can never finish");
-    for (let i = 0; i < ready.length; i += limit) {
-      const batch = ready.slice(i, i + limit);
-      await Promise.all(batch.map((a) => run(a)));
-      for (const a of batch) done.add(a.id);
-    }
-    for (const a of ready) pending.splice(pending.indexOf(a), 1);
+  // Each action starts as soon as what it depends on is done and a slot is free (not wave by
+  // wave): on a first deploy the services' creates follow the network's without waiting for the
+  // slowest of a batch. A failure starts nothing new; the error is the first failure's own.
+  try {
+    await runDag(
+      plan.actions.map((a) => ({ id: String(a.id), deps: a.deps.map(String), payload: a })),
+      (t) => run(t.payload),
+      { concurrency: Math.max(1, opts.parallel ?? 16) },
+    );
+  } catch (err) {
+    throw err instanceof DagError && err.failures[0] ? err.failures[0].error : err;
   }
   return { touched };
 }
