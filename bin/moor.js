@@ -36,12 +36,13 @@ async function loadBundle() {
   const out = process.env.MOOR_CODE_CACHE_OUT;
   let cachedData;
   if (out === undefined) {
-    // The cache starts with the SHA-256 of the bundle it was made from: a rebuilt bundle of the
-    // same length must not run with another build's bytecode.
+    // The cache starts with the id on the bundle's first line (`// moor-bundle <sha-256>`,
+    // scripts/bundle-cli.mjs): a rebuilt bundle of the same length must not run with another
+    // build's bytecode.
     try {
       const cache = readFileSync(`${file}.cache`);
-      const { createHash } = await import("node:crypto");
-      if (cache.subarray(0, 32).equals(createHash("sha256").update(source).digest())) cachedData = cache.subarray(32);
+      const id = /^\/\/ moor-bundle ([0-9a-f]{64})\n/.exec(source.slice(0, 80))?.[1];
+      if (id !== undefined && cache.subarray(0, 32).equals(Buffer.from(id, "hex"))) cachedData = cache.subarray(32);
     } catch {
       // no cache: compile as usual
     }

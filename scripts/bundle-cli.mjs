@@ -9,12 +9,15 @@
 //   serializer). Every other command stays where tsc put it and is imported when it runs, as
 //   without the bundle: the bundle's `import("./commands/up.js")` becomes a call of the loader
 //   bin/moor.js hands in, with the path from dist/. So dockerode, ink and react stay out (checked
-//   below), and a command's modules are evaluated only when it runs.
+//   below), and a command's modules are evaluated only when it runs. `deploy` and `stack` are
+//   bundled too (their modules are the loader's plus the swarm translation, planner and node:http
+//   client), so a detached deploy does not import sixty modules from dist/ one by one.
 // - The code cache: bin/moor.js compiles the bundle with `vm.Script` and this cache. It is made
 //   by running `moor config` once on a generated 40-service project with MOOR_CODE_CACHE_OUT set,
 //   after which bin/moor.js writes `script.createCachedData()`: the bytecode of every function
-//   that run compiled, lazily compiled ones included. The file starts with the SHA-256 of the
-//   bundle; bin/moor.js uses the cache only for that exact bundle, and V8 itself rejects a cache
+//   that run compiled, lazily compiled ones included. The bundle's first line is
+//   `// moor-bundle <SHA-256 of the rest>` and the cache file starts with the same 32 bytes;
+//   bin/moor.js uses the cache only for that exact bundle (without hashing it at start), and V8 itself rejects a cache
 //   from another V8 version or with other flags (then the bundle is compiled as usual).
 //
 // Without esbuild (an install without dev dependencies) nothing is bundled: bin/moor.js then
@@ -35,9 +38,13 @@ const dist = path.join(root, "dist");
 const out = path.join(dist, "cli", "moor.cjs");
 const cacheFile = `${out}.cache`;
 /** The command modules the bundle carries; every other one is imported from dist/ when it runs. */
-const BUNDLED_DYNAMIC = new Set([path.join(dist, "cli", "commands", "config.js")]);
+// `deploy` and `stack` are here because a detached `moor deploy` is measured against `docker stack
+// deploy -d`, which returns in some 50 ms: their modules (the swarm translation, planner and the
+// JSON client) are pure or node:http, no package beyond the loader's and p-limit
+// (docs/performance.md).
+const BUNDLED_DYNAMIC = new Set(["config.js", "deploy.js", "stack.js"].map((m) => path.join(dist, "cli", "commands", m)));
 /** Packages the bundle may carry or require: what `config` and `--version` need, nothing of the engine or the UI. */
-const ALLOWED_PACKAGES = new Set(["commander", "safe-stable-stringify", "ajv", "fast-deep-equal"]);
+const ALLOWED_PACKAGES = new Set(["commander", "safe-stable-stringify", "ajv", "fast-deep-equal", "p-limit", "yocto-queue"]);
 
 fs.rmSync(out, { force: true });
 fs.rmSync(cacheFile, { force: true });
@@ -60,11 +67,21 @@ const moorPlugin = {
     // computed name, which a bundler cannot follow; handed to validate.js from the bundle, its
     // code joins the code cache. Loaded on first use, as before.
     build.onResolve({ filter: /^moor-virtual:schema-validator$/ }, () => ({ path: "schema-validator", namespace: "moor-virtual" }));
-    build.onLoad({ filter: /.*/, namespace: "moor-virtual" }, () => ({
-      contents: `export const loadSchemaValidator = () => require(${JSON.stringify(path.join(dist, "compose", "schema-validator.cjs"))});`,
-      resolveDir: path.join(dist, "compose"),
-      loader: "js",
-    }));
+    build.onLoad({ filter: /.*/, namespace: "moor-virtual" }, (args) =>
+      args.path === "lazy-child-process"
+        ? { contents: 'module.exports = new Proxy({}, { get: (_target, key) => require("node:child_process")[key] });', loader: "js" }
+        : {
+            contents: `export const loadSchemaValidator = () => require(${JSON.stringify(path.join(dist, "compose", "schema-validator.cjs"))});`,
+            resolveDir: path.join(dist, "compose"),
+            loader: "js",
+          },
+    );
+    // commander requires node:child_process at its top for executable subcommands, which moor
+    // has none of; loading it costs every command some 2 ms, so the bundle hands commander a
+    // stand-in that loads the real module on first use.
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /node_modules\/commander\//.test(args.importer) ? { path: "lazy-child-process", namespace: "moor-virtual" } : undefined,
+    );
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === "entry-point" || args.path.startsWith("node:")) return undefined;
       const relative = args.path.startsWith(".") || args.path.startsWith("/");
@@ -132,6 +149,11 @@ code = code.replace(/\bimport\("moor-(dist|pkg):([^"]+)"\)/g, (_m, kind, spec) =
   return `__moorImport(${JSON.stringify(kind)}, ${JSON.stringify(spec)})`;
 });
 if (/moor-(dist|pkg):/.test(code)) throw new Error("bundle-cli: an external import was left unrewritten");
+// The bundle's first line names it by the SHA-256 of the rest; its code cache starts with the same
+// 32 bytes, so bin/moor.js pairs the two without hashing 900 KiB (and loading node:crypto) at
+// every start.
+const bundleId = createHash("sha256").update(code).digest("hex");
+code = `// moor-bundle ${bundleId}\n${code}`;
 for (const input of Object.keys(result.metafile.inputs)) {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m && !ALLOWED_PACKAGES.has(m[1])) throw new Error(`bundle-cli: the bundle carries ${m[1]} (${input})`);
@@ -140,23 +162,22 @@ fs.writeFileSync(out, code);
 
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
 let cacheNote = "no code cache (--no-cache)";
-if (!process.argv.includes("--no-cache")) cacheNote = await trainCodeCache(code);
+if (!process.argv.includes("--no-cache")) cacheNote = await trainCodeCache();
 process.stdout.write(`bundle-cli: ${path.relative(repo, out)} ${kib(code.length)}, ${Object.keys(result.metafile.inputs).length} modules, ${rewritten} imports left to dist/; ${cacheNote}\n`);
 
 /**
  * Runs `moor config` once through the bundle with MOOR_CODE_CACHE_OUT, so that bin/moor.js
  * writes the code cache of everything that run compiled.
  */
-async function trainCodeCache(source) {
+async function trainCodeCache() {
   // The benchmarks' generator: the shapes real files have (anchors, both syntaxes of each field).
   const { writeComposeProject } = await import("../bench/lib/gen-compose.mjs");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "moor-code-cache-"));
   try {
     const project = writeComposeProject({ services: 40, seed: 7, dir });
-    const hash = createHash("sha256").update(source).digest("hex");
     const r = spawnSync(process.execPath, ["--", path.join(root, "bin", "moor.js"), "-f", project.file, "config"], {
       cwd: dir,
-      env: { ...process.env, MOOR_CODE_CACHE_OUT: cacheFile, MOOR_CODE_CACHE_HASH: hash },
+      env: { ...process.env, MOOR_CODE_CACHE_OUT: cacheFile, MOOR_CODE_CACHE_HASH: bundleId },
       stdio: ["ignore", "ignore", "pipe"],
       encoding: "utf8",
     });

@@ -2,11 +2,11 @@
 // engine as `docker` in the same shell: DOCKER_HOST, else DOCKER_CONTEXT, else the current
 // context of ~/.docker/config.json, else the default socket. The environment and a small file
 // reader come in as parameters, so this is testable without a machine set up for it.
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { EngineConfigError } from "./errors.js";
+import { sha256 } from "../compose/sha256.js";
 
 /** The environment as the CLI hands it in; nothing here reads process.env. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -61,7 +61,7 @@ export function resolveEndpoint(env: Env, files: EndpointFiles = nodeEndpointFil
   const configDir = dockerConfigDir(env);
   const contextName = env.DOCKER_CONTEXT || currentContext(configDir, files);
   if (contextName && contextName !== "default") {
-    const digest = createHash("sha256").update(contextName).digest("hex");
+    const digest = sha256().update(contextName).digest("hex");
     const metaFile = path.join(configDir, "contexts", "meta", digest, "meta.json");
     const meta = files.read(metaFile);
     if (!meta) {

@@ -3,7 +3,7 @@
 // version on first use, counts the call, and translates failures into errors.ts's classes: the
 // one place where engine errors are interpreted.
 import { IncomingMessage } from "node:http";
-import https from "node:https";
+import type https from "node:https";
 import type { Duplex, Readable } from "node:stream";
 import type Docker from "dockerode";
 import type {
@@ -21,6 +21,7 @@ import type {
 import { isRemoteContext, packBuildContext } from "./build-context.js";
 import { compareVersions, resolveEndpoint, type EndpointFiles, type EngineEndpoint, type Env } from "./connection.js";
 import { httpJson } from "./http-json.js";
+import { tlsAgent } from "./tls-agent.js";
 import type {
   ArchiveStat,
   AttachedStream,
@@ -133,7 +134,7 @@ export class DockerEngine implements Engine {
           port: t.port,
           protocol: "https",
           // An agent carries the TLS settings because docker-modem has no switch for "TLS without verification".
-          agent: new https.Agent({ ca: t.tls.ca, cert: t.tls.cert, key: t.tls.key, rejectUnauthorized: t.tls.verify, keepAlive: true }),
+          agent: tlsAgent(t.tls, true),
         };
       case "ssh":
         return { ...base, host: t.host, port: t.port, protocol: "ssh", username: t.username };

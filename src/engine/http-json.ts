@@ -3,8 +3,9 @@
 // Failures come back in docker-modem's shape (an Error with statusCode and json), so
 // translateEngineError reads errors from either path alike.
 import http from "node:http";
-import https from "node:https";
+import net from "node:net";
 import type { EngineEndpoint } from "./connection.js";
+import { httpsModule, tlsAgent } from "./tls-agent.js";
 
 export type QueryValue = string | number | boolean | object | undefined;
 
@@ -44,11 +45,14 @@ export function httpJson(target: Exclude<EngineEndpoint, { kind: "ssh" }>, req: 
     headers["Content-Length"] = Buffer.byteLength(body);
   } else if (req.method !== "GET" && req.method !== "HEAD") headers["Content-Length"] = 0;
   const tls = target.kind === "tcp" ? target.tls : undefined;
+  // On a unix socket the request opens its own connection, without an Agent: the Agent's first
+  // request compiles node's IPv6 pattern for a TLS server name (some 3 ms of a 95 ms `deploy -d`),
+  // and a local connect costs microseconds.
   const where =
     target.kind === "unix"
-      ? { socketPath: target.socketPath }
-      : { host: target.host, port: target.port, ...(tls ? { agent: new https.Agent({ ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify }) } : {}) };
-  const lib = tls ? https : http;
+      ? { createConnection: () => net.connect(target.socketPath) }
+      : { host: target.host, port: target.port, ...(tls ? { agent: tlsAgent(tls, false) } : {}) };
+  const lib = tls ? httpsModule() : http;
   return new Promise((resolve, reject) => {
     const request = lib.request({ ...where, path: `${req.path}${encodeQuery(req.query)}`, method: req.method, headers, signal: req.signal }, (res) => {
       req.onHeaders?.(res.headers);

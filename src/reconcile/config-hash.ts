@@ -3,9 +3,9 @@
 // pulled, scaled or ordered, not what one container is). Compose hashes Go's JSON encoding of its
 // own structs; moor hashes a key-sorted JSON of the normalized model instead, so the two hashes of
 // the same service differ. docs/planner.md says why, and what the planner does about it.
-import { createHash } from "node:crypto";
 import { configure } from "safe-stable-stringify";
 import type { NetworkConfig, ServiceConfig, VolumeConfig } from "../compose/types.js";
+import { sha256 } from "../compose/sha256.js";
 
 const stableJson = configure({ deterministic: true, bigint: false, circularValue: Error });
 
@@ -57,7 +57,7 @@ export function recordedServiceConfig(service: ServiceConfig): Record<string, un
   const env = input["environment"];
   if (env && typeof env === "object" && !Array.isArray(env)) {
     const redacted: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(env)) redacted[k] = SECRET_NAME.test(k) && typeof v === "string" ? `sha256:${sha256(v).slice(0, 16)}` : v;
+    for (const [k, v] of Object.entries(env)) redacted[k] = SECRET_NAME.test(k) && typeof v === "string" ? `sha256:${sha256Hex(v).slice(0, 16)}` : v;
     input["environment"] = redacted;
   }
   return input;
@@ -68,13 +68,13 @@ export function canonicalJson(value: unknown): string {
   return stableJson(value) ?? "null";
 }
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+function sha256Hex(text: string): string {
+  return sha256().update(text).digest("hex");
 }
 
 /** `com.docker.compose.config-hash` for a service as moor computes it (64 hex digits). */
 export function serviceConfigHash(service: ServiceConfig): string {
-  return sha256(canonicalJson(serviceHashInput(service)));
+  return sha256Hex(canonicalJson(serviceHashInput(service)));
 }
 
 /** The part of a network's configuration its hash covers; also what moor stores for diffs. */
@@ -89,10 +89,10 @@ export function volumeHashInput(volume: VolumeConfig): Record<string, unknown> {
 
 /** The config hash moor writes on the networks it creates. */
 export function networkConfigHash(network: NetworkConfig): string {
-  return sha256(canonicalJson(networkHashInput(network)));
+  return sha256Hex(canonicalJson(networkHashInput(network)));
 }
 
 /** The config hash moor writes on the volumes it creates. */
 export function volumeConfigHash(volume: VolumeConfig): string {
-  return sha256(canonicalJson(volumeHashInput(volume)));
+  return sha256Hex(canonicalJson(volumeHashInput(volume)));
 }

@@ -4,9 +4,9 @@
 // moor deploys. Secrets and configs are content-versioned (`STACK_name-<hash>`): Swarm cannot change
 // one in place, so a new version is made and the services that use it roll to it. Pure: file
 // contents come in through `readFile`. Keys Swarm cannot honour give one warning each.
-import { createHash } from "node:crypto";
 import { parseDuration } from "../compose/duration.js";
 import type { Project, SecretConfig, ServiceConfig, ServiceFileReference, ServicePortConfig, ServiceVolumeConfig, UpdateConfig } from "../compose/types.js";
+import { sha256 } from "../compose/sha256.js";
 import type {
   SwarmContainerSpec,
   SwarmFileObjectSpec,
@@ -231,7 +231,7 @@ function fileObject(kind: "secret" | "config", namespace: string, key: string, d
   } else if (def.driver === undefined) errors.push(`${kind} "${key}": needs one of file, environment or content`);
   const labels: Record<string, string> = { ...(def.labels ?? {}), [STACK_LABELS.namespace]: namespace, [STACK_LABELS.key]: key };
   const data = (content ?? Buffer.alloc(0)).toString("base64");
-  const hash = createHash("sha256")
+  const hash = sha256()
     .update(data)
     .update("\0")
     .update(JSON.stringify(Object.entries(def.labels ?? {}).sort()))
