@@ -88,6 +88,23 @@ describe.skipIf(!built)("the bundled CLI", () => {
     expect(moor(copy, ["config", "--services"])).toEqual(moor(root, ["config", "--services"], { MOOR_NO_BUNDLE: "1" }));
   });
 
+  it("ends at once after `config` only with its whole output written (a megabyte through a pipe)", { timeout: 60_000 }, async () => {
+    const { writeComposeProject } = await import("../../bench/lib/gen-compose.mjs");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "moor-bundle-"));
+    scratch.push(dir);
+    const project = writeComposeProject({ services: 500, seed: 3, dir });
+    const { loadProject } = await import("../../src/compose/load.js");
+    const { nodeFileReader } = await import("../../src/cli/node-file-reader.js");
+    const { serializeConfig } = await import("../../src/compose/serialize.js");
+    const loaded = loadProject({ workingDir: dir, files: [project.file], env: { ...process.env }, homeDir: os.homedir(), reader: nodeFileReader });
+    const expected = serializeConfig(loaded.project!, "yaml");
+    expect(expected.length).toBeGreaterThan(1_000_000);
+    const r = spawnSync(process.execPath, ["--", path.join(root, "bin/moor.js"), "-f", project.file, "config"], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBe(expected.length);
+    expect(r.stdout === expected).toBe(true);
+  });
+
   it("carries nothing of the engine client or the terminal UI", () => {
     const text = fs.readFileSync(bundle, "utf8");
     for (const name of ["dockerode", "ink", "react", "chokidar", "execa"]) {
