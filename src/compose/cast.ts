@@ -162,7 +162,9 @@ export function castTypedValues(doc: ParsedDocument, bag: DiagnosticBag, rules: 
       }
       return;
     }
-    for (const key of Object.keys(node)) {
+    const keys = Object.keys(node);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       visitChild(container, key, any);
       visitChild(container, key, rule.children.get(key));
     }

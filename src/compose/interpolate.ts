@@ -320,7 +320,9 @@ export function interpolateDocument(doc: ParsedDocument, lookup: Lookup, bag: Di
     }
     if (value !== null && typeof value === "object") {
       const obj = value as Record<string, unknown>;
-      for (const key of Object.keys(obj)) {
+      const keys = Object.keys(obj);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
         path.push(key);
         const v = visit(obj[key]);
         if (v !== obj[key]) obj[key] = v;

@@ -458,7 +458,9 @@ export function enforceUnique(doc: unknown): unknown {
 function walkUnique(v: unknown, node: UniqueNode): void {
   if (!isObject(v)) return;
   const star = node.star;
-  for (const k of Object.keys(v)) {
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
     const named = node.children.size === 0 ? undefined : node.children.get(k);
     if (named === undefined && star === undefined) continue;
     const e = v[k];

@@ -16,30 +16,43 @@ export function scalarText(v: unknown): string {
 /** `[K=V, K]` or `{K: V}` → map; a bare key (or a null value) maps to null. */
 export function toMappingWithEquals(raw: unknown): Record<string, string | null> {
   const out: Record<string, string | null> = {};
+  // Indexed loops, no Object.entries pairs: these run for every service's environment and labels,
+  // mostly before V8 optimises them (a one-shot CLI), where each for-of step allocates.
   if (Array.isArray(raw)) {
-    for (const item of raw) {
-      const text = scalarText(item);
+    for (let i = 0; i < raw.length; i++) {
+      const text = scalarText(raw[i]);
       const eq = text.indexOf("=");
       if (eq < 0) out[text] = null;
       else out[text.slice(0, eq)] = text.slice(eq + 1);
     }
   } else if (raw !== null && typeof raw === "object") {
-    for (const [k, v] of Object.entries(raw)) out[k] = v === null || v === undefined ? null : scalarText(v);
+    const obj = raw as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+      const v = obj[keys[i]!];
+      out[keys[i]!] = v === null || v === undefined ? null : scalarText(v);
+    }
   }
   return out;
 }
 
 /** `[K=V, K]` or `{K: V}` → map of strings; a bare key (or null) maps to "" (labels, sysctls, options). */
 export function toMapping(raw: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(toMappingWithEquals(raw))) out[k] = v ?? "";
-  return out;
+  const out = toMappingWithEquals(raw);
+  const keys = Object.keys(out);
+  for (let i = 0; i < keys.length; i++) if (out[keys[i]!] === null) out[keys[i]!] = "";
+  return out as Record<string, string>;
 }
 
 /** Fills null values from the environment; keys it does not know stay null. */
 export function resolveFromEnv(map: Record<string, string | null>, env: Readonly<Record<string, string>>): Record<string, string | null> {
   const out: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(map)) out[k] = v === null && Object.hasOwn(env, k) ? env[k]! : v;
+  const keys = Object.keys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = map[k]!;
+    out[k] = v === null && Object.hasOwn(env, k) ? env[k]! : v;
+  }
   return out;
 }
 

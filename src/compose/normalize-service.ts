@@ -427,25 +427,36 @@ function toBlkio(raw: Obj, r: Reporter, path: KeyPath): Obj {
 
 /** Normalizes one service (without the cross-service parts: implicit depends_on, default network). */
 export function normalizeService(name: string, raw: Obj, ctx: ServiceContext): ServiceConfig {
-  const path: KeyPath = ["services", name];
-  const at = (...k: (string | number)[]): KeyPath => [...path, ...k];
+  // Two fixed arities, no rest array or spread: a key path is made for every field a service sets.
+  const at = (key: string, index?: number): KeyPath => (index === undefined ? ["services", name, key] : ["services", name, key, index]);
   const s: ServiceConfig = { name };
   const out = s as unknown as Obj;
 
-  for (const k of PLAIN_STRINGS) if (raw[k] !== undefined && raw[k] !== null) out[k] = scalarText(raw[k]);
-  for (const k of PLAIN_BOOLS) if (raw[k] !== undefined && raw[k] !== null) out[k] = toBool(raw[k]);
+  // Indexed loops here and below: this runs once per service, mostly before V8 optimises it, and
+  // for-of's iterator protocol allocates a result object per step in unoptimised code.
+  for (let i = 0; i < PLAIN_STRINGS.length; i++) {
+    const k = PLAIN_STRINGS[i]!;
+    if (raw[k] !== undefined && raw[k] !== null) out[k] = scalarText(raw[k]);
+  }
+  for (let i = 0; i < PLAIN_BOOLS.length; i++) {
+    const k = PLAIN_BOOLS[i]!;
+    if (raw[k] !== undefined && raw[k] !== null) out[k] = toBool(raw[k]);
+  }
   // (absent fields skipped before their key path is made: most services set few of them)
-  for (const k of PLAIN_NUMBERS) {
+  for (let i = 0; i < PLAIN_NUMBERS.length; i++) {
+    const k = PLAIN_NUMBERS[i]!;
     if (raw[k] === undefined || raw[k] === null) continue;
     const n = toNumber(raw[k], ctx, at(k));
     if (n !== undefined) out[k] = n;
   }
-  for (const k of BYTE_FIELDS) {
+  for (let i = 0; i < BYTE_FIELDS.length; i++) {
+    const k = BYTE_FIELDS[i]!;
     if (raw[k] === undefined || raw[k] === null) continue;
     const n = toBytes(raw[k], ctx, at(k));
     if (n !== undefined) out[k] = n;
   }
-  for (const k of STRING_LISTS) {
+  for (let i = 0; i < STRING_LISTS.length; i++) {
+    const k = STRING_LISTS[i]!;
     const list = toStringList(raw[k]);
     if (list) out[k] = list;
   }

@@ -66,7 +66,8 @@ export function toStringList(v: unknown): string[] | undefined {
 
 /** Copies the `x-*` keys of `from` onto `to`. */
 export function copyExtensions(from: Obj, to: object): void {
-  for (const k of Object.keys(from)) if (k.startsWith("x-")) (to as Obj)[k] = from[k];
+  const keys = Object.keys(from);
+  for (let i = 0; i < keys.length; i++) if (keys[i]!.startsWith("x-")) (to as Obj)[keys[i]!] = from[keys[i]!];
 }
 
 /** `nofile: 65535` → {single}; `{soft, hard}` kept. */

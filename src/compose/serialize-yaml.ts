@@ -149,9 +149,9 @@ class YamlWriter {
       const items = Array.isArray(v) ? v : [];
       const start = this.open();
       const pad = this.pad(indent + 2);
-      for (const item of items) {
+      for (let i = 0; i < items.length; i++) {
         this.parts.push(`${pad}-`);
-        this.value(item, shape.list, indent + 2, indent + 3, true);
+        this.value(items[i], shape.list, indent + 2, indent + 3, true);
       }
       return this.close(start, items.length, afterDash, indent, " []\n");
     }
@@ -159,7 +159,8 @@ class YamlWriter {
       const obj = isRecord(v) ? v : EMPTY;
       const keys = sortedKeys(Object.keys(obj));
       const start = this.open();
-      for (const k of keys) {
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
         const mark = this.parts.length;
         const c = this.entryKey(k, indent + 2);
         const x = obj[k];
@@ -183,7 +184,9 @@ class YamlWriter {
     const index = fieldIndex(shape);
     const present: number[] = [];
     let ext: string[] | undefined;
-    for (const k of Object.keys(obj)) {
+    const keys = Object.keys(obj);
+    for (let n = 0; n < keys.length; n++) {
+      const k = keys[n]!;
       const i = index.get(k);
       if (i !== undefined) {
         // Insertion in order (a score of small numbers, often nearly sorted): cheaper than
@@ -194,8 +197,8 @@ class YamlWriter {
         present[j] = i;
       } else if (k.startsWith("x-")) (ext ??= []).push(k);
     }
-    for (const i of present) {
-      const field = shape.fields[i]!;
+    for (let n = 0; n < present.length; n++) {
+      const field = shape.fields[present[n]!]!;
       const v = obj[field.key];
       if (v === undefined || v === null) continue;
       if (field.optOut) {
