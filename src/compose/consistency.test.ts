@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { checkConsistency, closestName, type ConsistencyOptions } from "./consistency.js";
+import { checkConsistency, closestName, hasServiceCycle, type ConsistencyOptions } from "./consistency.js";
+import { buildProjectGraph, serviceGraph } from "../graph/project-graph.js";
+import { findCycles } from "../graph/topo-sort.js";
 import { DiagnosticBag, formatDiagnostic, formatKeyPath, type KeyPath, type Location } from "./diagnostics.js";
 import type { ConfigObjConfig, ModelConfig, NetworkConfig, Project, SecretConfig, ServiceConfig, ServicePortConfig, VolumeConfig } from "./types.js";
 
@@ -559,6 +561,31 @@ describe("checkConsistency", () => {
     expect(bag.items[0]?.code).toBe("consistency.dependency-cycle");
     expect(bag.items[0]?.message.startsWith("dependency cycle: s00000 → s00001 → s00002")).toBe(true);
     expect(bag.items[0]?.message.endsWith("s09999 → s00000")).toBe(true);
+  });
+});
+
+describe("hasServiceCycle (the quick check before the full cycle search)", () => {
+  const cases: { name: string; services: Record<string, ServiceSpec> }[] = [
+    { name: "no dependencies", services: { a: img, b: img } },
+    { name: "a diamond", services: { a: { ...img, depends_on: { b: started, c: started } }, b: { ...img, depends_on: { d: started } }, c: { ...img, depends_on: { d: started } }, d: img } },
+    { name: "a self-dependency", services: { a: { ...img, depends_on: { a: started } } } },
+    { name: "a two-service loop", services: { a: { ...img, depends_on: { b: started } }, b: { ...img, depends_on: { a: started } } } },
+    { name: "a loop through links and network_mode", services: { a: { ...img, links: ["b"] }, b: { ...img, network_mode: "service:c" }, c: { ...img, volumes_from: ["a:ro"] } } },
+    { name: "a reference to a missing service", services: { a: { ...img, depends_on: { nope: started } } } },
+    { name: "a loop behind an acyclic part", services: { z: { ...img, depends_on: { y: started } }, y: { ...img, depends_on: { x: started } }, x: { ...img, depends_on: { w: started } }, w: { ...img, depends_on: { x: started } } } },
+  ];
+  it.each(cases)("agrees with the full search: $name", ({ services }) => {
+    const p = project({ services });
+    expect(hasServiceCycle(p.services)).toBe(findCycles(serviceGraph(buildProjectGraph(p))).length > 0);
+  });
+
+  it("walks a 10,000-service chain without a cycle, and finds the one that closes it", () => {
+    const id = (i: number): string => `s${String(i).padStart(5, "0")}`;
+    const services: Record<string, ServiceSpec> = {};
+    for (let i = 0; i < 10_000; i++) services[id(i)] = i === 9_999 ? img : { ...img, depends_on: { [id(i + 1)]: started } };
+    expect(hasServiceCycle(project({ services }).services)).toBe(false);
+    services[id(9_999)] = { ...img, depends_on: { [id(0)]: started } };
+    expect(hasServiceCycle(project({ services }).services)).toBe(true);
   });
 });
 

@@ -466,6 +466,9 @@ function checkExternalVolumes(ctx: Context): void {
 }
 
 function checkCycles(ctx: Context): void {
+  // Most files have no cycle: a walk over the services' references says so without the whole
+  // project graph (≈ 7 ms of a cold 500-service `moor config`); a cycle found gets the full search.
+  if (!hasServiceCycle(ctx.project.services)) return;
   for (const cycle of findCycles(serviceGraph(buildProjectGraph(ctx.project)))) {
     const names = cycle.map((id) => id.slice("service:".length));
     const [from, to] = names as [string, string];
@@ -477,6 +480,45 @@ function checkCycles(ctx: Context): void {
       "services in a cycle wait on each other forever; remove one of these dependencies (links, volumes_from and network_mode: service: count too)",
     );
   }
+}
+
+/**
+ * Whether some service depends on itself through others (or directly), following the same
+ * references as the project graph's service edges (serviceReferences), to services that exist.
+ * Depth first, without recursion: a chain of hundreds of services must not exhaust the stack.
+ */
+export function hasServiceCycle(services: Readonly<Record<string, ServiceConfig>>): boolean {
+  /** 1: on the current path; 2: done, no cycle through it. */
+  const state = new Map<string, 1 | 2>();
+  const targets = (name: string): string[] => {
+    const refs = serviceReferences(services[name]!);
+    const out: string[] = [];
+    for (let i = 0; i < refs.length; i++) if (Object.hasOwn(services, refs[i]!.target)) out.push(refs[i]!.target);
+    return out;
+  };
+  const names = Object.keys(services);
+  for (let r = 0; r < names.length; r++) {
+    const root = names[r]!;
+    if (state.has(root)) continue;
+    state.set(root, 1);
+    const stack: { name: string; next: string[]; i: number }[] = [{ name: root, next: targets(root), i: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.i < top.next.length) {
+        const t = top.next[top.i++]!;
+        const seen = state.get(t);
+        if (seen === 1) return true;
+        if (seen === undefined) {
+          state.set(t, 1);
+          stack.push({ name: t, next: targets(t), i: 0 });
+        }
+      } else {
+        state.set(top.name, 2);
+        stack.pop();
+      }
+    }
+  }
+  return false;
 }
 
 /** One fixed host port a service publishes. */
