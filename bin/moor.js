@@ -43,7 +43,20 @@ async function endNow() {
  * (an install without dev dependencies); then dist/cli/main.js runs, module by module.
  */
 async function loadBundle() {
-  const [{ readFileSync, statSync, writeFileSync }, { Script }, path, { fileURLToPath }] = await Promise.all([import("node:fs"), import("node:vm"), import("node:path"), import("node:url")]);
+  const [{ readFileSync, statSync, writeFileSync }, { Script }, path, { fileURLToPath }, v8] = await Promise.all([
+    import("node:fs"),
+    import("node:vm"),
+    import("node:path"),
+    import("node:url"),
+    import("node:v8"),
+  ]);
+  // A one-shot command is over before most of V8's optimised code arrives: a 500-service `moor
+  // config` set off some 75 TurboFan compiles taking ≈ 290 ms of CPU on two cores, the largest
+  // (the serializer's, the parser's) 20–35 ms each because of deep inlining. A smaller inlining
+  // budget makes them cheaper and the command ≈ 15 ms faster (docs/performance.md). Set before
+  // anything of moor is compiled; V8 folds the flags into the code cache's check, and the cache
+  // is trained through this same file (scripts/bundle-cli.mjs), so the two agree.
+  v8.setFlagsFromString("--max-inlined-bytecode-size-cumulative=100");
   const file = fileURLToPath(new URL("../dist/cli/moor.cjs", import.meta.url));
   let source;
   try {
