@@ -17,8 +17,10 @@
 //   after which bin/moor.js writes `script.createCachedData()`: the bytecode of every function
 //   that run compiled, lazily compiled ones included. The bundle's first line is
 //   `// moor-bundle <SHA-256 of the rest>` and the cache file starts with the same 32 bytes;
-//   bin/moor.js uses the cache only for that exact bundle (without hashing it at start), and V8 itself rejects a cache
-//   from another V8 version or with other flags (then the bundle is compiled as usual).
+//   bin/moor.js uses the cache only for that exact bundle (without hashing it at start), and V8
+//   itself rejects a cache from another V8 version or with other flags (then the bundle is
+//   compiled as usual). bin/moor.js sets its one V8 flag before compiling, in the training run
+//   too, so the cache is made under the flags it is used with.
 //
 // Without esbuild (an install without dev dependencies) nothing is bundled: bin/moor.js then
 // imports dist/cli/main.js as before. usage: node scripts/bundle-cli.mjs [--root DIR] [--no-cache]
