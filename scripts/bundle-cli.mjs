@@ -151,6 +151,11 @@ code = code.replace(/\bimport\("moor-(dist|pkg):([^"]+)"\)/g, (_m, kind, spec) =
   return `__moorImport(${JSON.stringify(kind)}, ${JSON.stringify(spec)})`;
 });
 if (/moor-(dist|pkg):/.test(code)) throw new Error("bundle-cli: an external import was left unrewritten");
+// esbuild writes strings and identifiers in ASCII (\u escapes) but leaves comments as they are;
+// one `…` in a comment makes V8 hold the whole 900 KiB source as two-byte text, decoded from
+// UTF-8 at every start. Escaped, the source stays one-byte (an escape is inert in a comment and
+// means the same character anywhere else).
+code = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 // The bundle's first line names it by the SHA-256 of the rest; its code cache starts with the same
 // 32 bytes, so bin/moor.js pairs the two without hashing 900 KiB (and loading node:crypto) at
 // every start.
