@@ -155,7 +155,7 @@ if (/moor-(dist|pkg):/.test(code)) throw new Error("bundle-cli: an external impo
 // one `…` in a comment makes V8 hold the whole 900 KiB source as two-byte text, decoded from
 // UTF-8 at every start. Escaped, the source stays one-byte (an escape is inert in a comment and
 // means the same character anywhere else).
-code = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+code = code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 // The bundle's first line names it by the SHA-256 of the rest; its code cache starts with the same
 // 32 bytes, so bin/moor.js pairs the two without hashing 900 KiB (and loading node:crypto) at
 // every start.
