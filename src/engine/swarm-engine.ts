@@ -260,6 +260,16 @@ export class DockerSwarmEngine implements SwarmEngine {
     this.stats = countingStats(this.counts);
   }
 
+  /** A unix socket or TCP: asking costs a connection, nothing is spawned (ssh runs a process). */
+  get local(): boolean {
+    return this.target.kind !== "ssh";
+  }
+
+  /** Starts the version negotiation now; a failure is reported by the next call, which tries again. */
+  warmUp(): void {
+    this.apiPrefix().catch(() => undefined);
+  }
+
   // ---- transport --------------------------------------------------------------------------
 
   /**

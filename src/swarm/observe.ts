@@ -1,6 +1,6 @@
 // One snapshot of a stack as the swarm runs it: one list call per kind (services, networks,
 // secrets, configs), in parallel, plus an inspect for each external network the stack names.
-import type { SwarmEngine, SwarmNetwork } from "../engine/swarm-engine.js";
+import type { SwarmEngine, SwarmFileObject, SwarmNetwork, SwarmService } from "../engine/swarm-engine.js";
 import type { ObservedStack } from "./plan.js";
 import { STACK_LABELS, type DesiredStack } from "./translate.js";
 
@@ -9,15 +9,25 @@ export function stackLabel(namespace: string): string[] {
   return [`${STACK_LABELS.namespace}=${namespace}`];
 }
 
-export async function observeStack(engine: SwarmEngine, namespace: string, desired?: DesiredStack): Promise<ObservedStack> {
+/** The four lists of one stack's objects, in parallel (the part of an observation that needs only the stack's name). */
+export type StackLists = Promise<[SwarmService[], SwarmNetwork[], SwarmFileObject[], SwarmFileObject[]]>;
+
+export function listStack(engine: SwarmEngine, namespace: string): StackLists {
   const label = stackLabel(namespace);
-  const external = (desired?.networks ?? []).filter((n) => n.external && !["host", "bridge", "none"].includes(n.name)).map((n) => n.name);
-  const [services, networks, secrets, configs, inspected] = await Promise.all([
+  return Promise.all([
     engine.listServices({ labels: label }),
     engine.listNetworks({ labels: label }),
     // Secrets and configs unfiltered: external ones carry no stack label, and moor needs their ids.
     engine.listSecrets({}),
     engine.listConfigs({}),
+  ]);
+}
+
+/** `lists`: listStack's result when the caller started it earlier (for the same namespace). */
+export async function observeStack(engine: SwarmEngine, namespace: string, desired?: DesiredStack, lists?: StackLists): Promise<ObservedStack> {
+  const external = (desired?.networks ?? []).filter((n) => n.external && !["host", "bridge", "none"].includes(n.name)).map((n) => n.name);
+  const [[services, networks, secrets, configs], inspected] = await Promise.all([
+    lists ?? listStack(engine, namespace),
     Promise.all(external.map((name) => engine.inspectNetwork(name))),
   ]);
   const externalNetworks: Record<string, SwarmNetwork | undefined> = {};

@@ -6,10 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import type { Project } from "../../compose/types.js";
 import { EngineError } from "../../engine/errors.js";
-import { connectDockerSwarmEngine, type SwarmEngine } from "../../engine/swarm-engine.js";
+import { connectDockerSwarmEngine, type DockerSwarmEngine, type SwarmEngine } from "../../engine/swarm-engine.js";
 import { LABELS } from "../../engine/types.js";
 import { executeDeploy, waitForConvergence } from "../../swarm/execute.js";
-import { observeStack } from "../../swarm/observe.js";
+import { listStack, observeStack, type StackLists } from "../../swarm/observe.js";
 import { imagesToResolve, pinImages, planDeploy, swarmPlanToString, type ResolveImage } from "../../swarm/plan.js";
 import { translateProject } from "../../swarm/translate.js";
 import { UserError } from "../errors.js";
@@ -64,6 +64,7 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
   if (!["always", "changed", "never"].includes(mode)) throw new UserError(`invalid option ${opts.resolveImage} for flag --resolve-image`, "use always, changed or never");
   const timeout = opts.waitTimeout === undefined ? undefined : Number(opts.waitTimeout);
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new UserError(`invalid --wait-timeout ${JSON.stringify(opts.waitTimeout)}`, "give a number of seconds");
+  const early = engineEarly(global);
   const { project, result } = await loadOrThrow(global, { services });
   const sink = progressSink(opts.quiet ? { ...global, progress: "quiet" } : global);
   const dryRun = global.dryRun === true || opts.dryRun === true;
@@ -75,8 +76,9 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
 
   if ((opts.build || opts.push) && !dryRun) await buildAndPush(project, services, opts, sink);
 
-  const engine = connectSwarm();
-  const observed = await asManager(engine, () => observeStack(engine, project.name, desired0));
+  const engine = early?.engine ?? connectSwarm();
+  const lists = early?.namespace === project.name ? early.lists : undefined;
+  const observed = await asManager(engine, () => observeStack(engine, project.name, desired0, lists));
   const authFor = registryAuthLookup(opts.withRegistryAuth === true);
   // Credential helpers run here, before any write: one that fails stops the deploy with nothing done.
   for (const svc of desired0.services) authFor(svc.spec.TaskTemplate.ContainerSpec.Image);
@@ -105,6 +107,32 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
   const { touched } = await executeDeploy(plan, observed, engine, { onEvent: sink, parallel: parallelism(global), registryAuth: authFor });
   if (opts.detach) return;
   await waitForConvergence(engine, touched, { namespace: project.name, onEvent: sink, timeoutMs: timeout === undefined ? undefined : timeout * 1000 });
+}
+
+/**
+ * The engine's first round trips started before the project loads, so they overlap it: the API
+ * version always, the stack's lists too when its name is already known (`-p`, or the shell's
+ * COMPOSE_PROJECT_NAME, which nothing in the files overrides). Reads only; when the files turn
+ * out invalid their errors are reported as before and the answers are dropped. Not over ssh
+ * (that would spawn a process before the files are checked), and not when the endpoint itself
+ * is wrong: connectSwarm reports that at its usual place.
+ */
+function engineEarly(global: GlobalOptions): { engine: DockerSwarmEngine; namespace?: string; lists?: StackLists } | undefined {
+  let engine: DockerSwarmEngine;
+  try {
+    engine = connectDockerSwarmEngine({ env: process.env });
+  } catch {
+    return undefined;
+  }
+  if (!engine.local) return undefined;
+  const namespace = global.projectName ?? process.env.COMPOSE_PROJECT_NAME;
+  if (!namespace) {
+    engine.warmUp();
+    return { engine };
+  }
+  const lists = listStack(engine, namespace);
+  lists.catch(() => undefined); // awaited (and its error reported) only if the name holds
+  return { engine, namespace, lists };
 }
 
 /** `--with-registry-auth`: the X-Registry-Auth value per image, each registry looked up once. */
