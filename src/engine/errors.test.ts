@@ -59,6 +59,14 @@ describe("translateEngineError", () => {
     expect(translateEngineError(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }), "op", "unix:///x.sock")).toBeInstanceOf(EngineUnreachableError);
   });
 
+  it.each(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_HAS_EXPIRED"])("says a rejected certificate (%s) is about trust, not a daemon that is down", (code) => {
+    const err = translateEngineError(Object.assign(new Error(code), { code }), "system.ping", "tcp://example:2376");
+    expect(err).toBeInstanceOf(EngineUnreachableError);
+    expect(err.message).toBe(`cannot reach the Docker engine at tcp://example:2376: the engine's TLS certificate was rejected (${code})`);
+    expect(err.hint).toMatch(/DOCKER_CERT_PATH\/ca\.pem/);
+    expect(err.hint).not.toMatch(/daemon running/);
+  });
+
   it("asks whether the daemon runs, and where to look (DOCKER_HOST, the docker context), when the engine is down", () => {
     for (const code of ["ECONNREFUSED", "ENOENT"]) {
       const err = translateEngineError(Object.assign(new Error("x"), { code }), "op", "e");

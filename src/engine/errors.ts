@@ -158,6 +158,9 @@ const UNREACHABLE_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_NOT_YET_VALID",
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
@@ -226,7 +229,13 @@ function unreachableReason(code: string, endpoint: string): { reason: string; hi
     case "EPROTO":
       return { reason: "TLS handshake failed", hint: "check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH" };
     default:
-      if (code.includes("CERT")) return { reason: `TLS certificate rejected (${code})`, hint: "check the CA in DOCKER_CERT_PATH/ca.pem" };
+      // Node's verification codes: CERT_HAS_EXPIRED, SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, …
+      if (/CERT|SIGNATURE|ISSUER/.test(code)) {
+        return {
+          reason: `the engine's TLS certificate was rejected (${code})`,
+          hint: "the CA that signed it belongs in DOCKER_CERT_PATH/ca.pem (or the docker context's TLS files, or a file named by NODE_EXTRA_CA_CERTS); DOCKER_TLS without DOCKER_TLS_VERIFY encrypts without checking",
+        };
+      }
       return { reason: code };
   }
 }
