@@ -1,7 +1,25 @@
-#!/usr/bin/env -S node --
-// `node --` ends node's own options: Node 20 would otherwise take `--env-file` for itself.
-// `moor --version` answers before any module loads: it is typed often and must feel instant.
+#!/bin/sh
+":" //; if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then MOOR_DEFERRED_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export MOOR_DEFERRED_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi; exec node -- "$0" "$@"
+// The `moor` command is this one file read twice: first by sh (the line above; for JavaScript it
+// is a string and a comment), then by node. sh moves NODE_EXTRA_CA_CERTS aside, because node
+// parses that whole file of certificates before the first line of any script runs: ≈ 30 ms of
+// every start with Debian's bundle of ≈ 140 (a bare node start is 20 ms without it, 50 with it;
+// docs/performance.md), while moor needs them only for a TLS connection. `node bin/moor.js`
+// skips sh and behaves the same, paying node's start. `node --` ends node's own options: Node 20
+// would otherwise take `--env-file` for itself. moor runs on Linux and macOS, which have sh.
 import { createRequire } from "node:module";
+
+// Back into the environment for the programs moor runs (ssh, credential helpers), and kept for
+// src/engine/tls-agent.ts, which adds the file's certificates to the roots of moor's own TLS
+// connections: trust is what node would have given, loaded when first needed.
+const deferredCa = process.env.MOOR_DEFERRED_EXTRA_CA_CERTS;
+delete process.env.MOOR_DEFERRED_EXTRA_CA_CERTS;
+if (deferredCa && process.env.NODE_EXTRA_CA_CERTS === undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = deferredCa;
+  globalThis[Symbol.for("moor.deferredExtraCaCerts")] = deferredCa;
+}
+
+// `moor --version` answers before any module loads: it is typed often and must feel instant.
 
 /** Set by loadBundle when the build asks for a code cache (MOOR_CODE_CACHE_OUT). */
 let writeCodeCache;
