@@ -44,7 +44,7 @@ const services = Array.from({ length: count }, (_, i) => `  s${String(i + 1).pad
 `).join("");
 fs.writeFileSync(path.join(dir, "compose.yaml"), `services:\n${services}`);
 
-const moor = ["node", path.join(REPO_DIR, "bin", "moor.js"), "-p", STACK, "deploy", "--resolve-image", "never", "--progress", "quiet"];
+const moor = [path.join(REPO_DIR, "bin", "moor.js"), "-p", STACK, "deploy", "--resolve-image", "never", "--progress", "quiet"];
 const dockerStack = ["docker", "stack", "deploy", "--resolve-image", "never", "--quiet", "-c", "compose.yaml"];
 const sh = (/** @type {string[]} */ argv) => execFileSync(argv[0], argv.slice(1), { cwd: dir, stdio: "ignore" });
 const out = (/** @type {string[]} */ argv) => execFileSync(argv[0], argv.slice(1), { cwd: dir, encoding: "utf8" });

@@ -12,7 +12,6 @@
 import console from "node:console";
 import fs from "node:fs";
 import path from "node:path";
-import process from "node:process";
 import { floorClient, floorDown, floorUp } from "./lib/engine-floor.mjs";
 import { admin, clean, DC_ENV, envFor, countCalls, DC, projectName, run, toolArgv, withCleanup, writeBusyboxProject, engineBenchOptions } from "./lib/engine-bench.mjs";
 import { BENCH_DIR, benchAndPrint, writeResult } from "./lib/harness.mjs";
@@ -63,7 +62,7 @@ function toolDown(tool, file) {
       await run(up);
     },
     teardown: () => clean(project).then(() => undefined),
-    version: tool === "moor" ? [process.execPath, moor.bin, "--version"] : [DC, "version", "--short"],
+    version: tool === "moor" ? [moor.bin, "--version"] : [DC, "version", "--short"],
   };
 }
 

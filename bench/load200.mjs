@@ -61,7 +61,7 @@ function compose() {
 async function timed(moorArgs) {
   const report = path.join(TMP_DIR, `load200-time-${process.pid}.txt`);
   const started = performance.now();
-  const { stdout, stderr } = await run([TIME, "-f", "%M", "-o", report, process.execPath, moor.bin, ...moorArgs]);
+  const { stdout, stderr } = await run([TIME, "-f", "%M", "-o", report, moor.bin, ...moorArgs]);
   const ms = performance.now() - started;
   const kb = Number(fs.readFileSync(report, "utf8").trim().split("\n").pop());
   return { ms, rssMB: kb / 1024, stdout, stderr };
@@ -84,7 +84,7 @@ function hwmKB(pid) {
 function follow(base) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [moor.bin, ...base, "logs", "-f", "--tail", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(moor.bin, [...base, "logs", "-f", "--tail", "0"], { stdio: ["ignore", "pipe", "pipe"] });
     let lines = 0;
     let stderr = "";
     let peak = 0;

@@ -50,7 +50,7 @@ function coldUp(tool, group, file, name = tool, globalArgs = []) {
     env: envFor(argv),
     setup: () => clean(project).then(() => undefined),
     teardown: () => clean(project).then(() => undefined),
-    version: tool === "moor" ? [process.execPath, moor.bin, "--version"] : [DC, "version", "--short"],
+    version: tool === "moor" ? [moor.bin, "--version"] : [DC, "version", "--short"],
   };
 }
 
@@ -145,10 +145,10 @@ await withCleanup(async () => {
         setup: async () => {
           if ((await running(project)) !== p100.names.length) await run(argv);
         },
-        version: tool === "moor" ? [process.execPath, moor.bin, "--version"] : [DC, "version", "--short"],
+        version: tool === "moor" ? [moor.bin, "--version"] : [DC, "version", "--short"],
       });
     }
-    noop.push({ name: "moor --version", command: [process.execPath, moor.bin, "--version"], env: BASE_ENV });
+    noop.push({ name: "moor --version", command: [moor.bin, "--version"], env: BASE_ENV });
     noop.push({ name: "node -e ''", command: [process.execPath, "-e", ""], env: BASE_ENV });
     summary.noop = await benchAndPrint({
       name: out("up-noop-100"),

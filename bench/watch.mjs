@@ -49,7 +49,7 @@ const CLK_TCK = 100;
  * @param {Record<string, string>} [env]
  */
 function startMoor(argv, cwd, env = {}) {
-  const child = spawn(process.execPath, ["--", moor.bin, ...argv], { cwd, env: { ...process.env, NO_COLOR: "1", MOOR_WATCH_BACKEND: args.backend, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(moor.bin, argv, { cwd, env: { ...process.env, NO_COLOR: "1", MOOR_WATCH_BACKEND: args.backend, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (b) => (out += b));
   child.stderr.on("data", (b) => (out += b));

@@ -59,7 +59,7 @@ export const DC_ENV = { ...BASE_ENV, COMPOSE_PARALLEL_LIMIT: "1024" };
 export const envFor = (argv) => (argv[0] === "docker-compose" ? DC_ENV : BASE_ENV);
 
 /**
- * moor as users run it (bin/moor.js over dist/), or a private snapshot built with
+ * moor as users run it (the `moor` command: bin/moor.js through its `#!/bin/sh` line, over dist/), or a private snapshot built with
  * bench/lib/snapshot-build.mjs (copy it aside: .bench-tmp/build is shared with bench/config.mjs).
  * @param {string | undefined} root
  */
@@ -206,7 +206,7 @@ export function run(argv, o = {}) {
  * @param {string[]} [globalArgs]  before the command, e.g. ["--parallel", "8"] (moor only)
  */
 export function toolArgv(tool, moorBin, file, project, args, globalArgs = []) {
-  return tool === "moor" ? [process.execPath, moorBin, "-f", file, "-p", project, ...globalArgs, ...args] : [DC, "-f", file, "-p", project, ...globalArgs, ...args];
+  return tool === "moor" ? [moorBin, "-f", file, "-p", project, ...globalArgs, ...args] : [DC, "-f", file, "-p", project, ...globalArgs, ...args];
 }
 
 /**

@@ -1,7 +1,7 @@
 // Builds a private snapshot of moor into .bench-tmp/build/ (bin/, dist/, package.json), so a
 // long benchmark is not measuring whatever someone else's `npm run build` left in dist/ half-way
 // through the run. Then: node bench/config.mjs --moor-root .bench-tmp/build
-// The shared dist/ and `node bin/moor.js` remain the default.
+// The shared dist/ and bin/moor.js remain the default.
 import { spawnSync } from "node:child_process";
 import console from "node:console";
 import fs from "node:fs";
