@@ -11,20 +11,10 @@ import { registerOneoffCommands } from "./register/oneoff.js";
 import { collect } from "./register/shared.js";
 import { registerStackCommands } from "./register/stack.js";
 import { registerWatchCommands } from "./register/watch.js";
+import { endAtOnce } from "./ending.js";
 import { MOOR_VERSION } from "./version.js";
 
-/**
- * Set by a command that leaves nothing behind when it returns (no stream, no pending stop, no
- * progress view): bin/moor.js may then end the process at once instead of when node's event loop
- * runs dry, which first finishes the garbage collection under way (10–20 ms after a 500-service
- * `moor config`). Other commands end as node ends them: some finish work after their action.
- */
-let endsAtOnce = false;
-
-/** Whether the command that ran said it may end at once (see `endsAtOnce`). */
-export function mayEndAtOnce(): boolean {
-  return endsAtOnce;
-}
+export { mayEndAtOnce } from "./ending.js";
 
 export function buildProgram(): Command {
   const program = new Command("moor")
@@ -78,7 +68,7 @@ export function buildProgram(): Command {
     .action(async (services: string[], opts) => {
       const { configCommand } = await import("./commands/config.js");
       await configCommand(global(), services, opts);
-      endsAtOnce = true;
+      endAtOnce();
     });
 
   const upFlags = (cmd: Command): Command =>

@@ -260,9 +260,9 @@ export class DockerSwarmEngine implements SwarmEngine {
     this.stats = countingStats(this.counts);
   }
 
-  /** A unix socket or TCP: asking costs a connection, nothing is spawned (ssh runs a process). */
+  /** A unix socket: a call is answered or refused at once (TCP may wait on a remote host; ssh runs a process). */
   get local(): boolean {
-    return this.target.kind !== "ssh";
+    return this.target.kind === "unix";
   }
 
   /** Starts the version negotiation now; a failure is reported by the next call, which tries again. */

@@ -12,6 +12,7 @@ import { executeDeploy, waitForConvergence } from "../../swarm/execute.js";
 import { listStack, observeStack, type StackLists } from "../../swarm/observe.js";
 import { imagesToResolve, pinImages, planDeploy, swarmPlanToString, type ResolveImage } from "../../swarm/plan.js";
 import { translateProject } from "../../swarm/translate.js";
+import { endAtOnce } from "../ending.js";
 import { UserError } from "../errors.js";
 import { readDockerConfig, registryAuthFor, registryOf } from "../registry-auth.js";
 import type { GlobalOptions } from "../global-options.js";
@@ -65,7 +66,15 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
   const timeout = opts.waitTimeout === undefined ? undefined : Number(opts.waitTimeout);
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new UserError(`invalid --wait-timeout ${JSON.stringify(opts.waitTimeout)}`, "give a number of seconds");
   const early = engineEarly(global);
-  const { project, result } = await loadOrThrow(global, { services });
+  let loaded: Awaited<ReturnType<typeof loadOrThrow>>;
+  try {
+    loaded = await loadOrThrow(global, { services });
+  } catch (err) {
+    // Nothing was done; the early reads must not hold the exit (a busy or hung engine).
+    if (early) endAtOnce();
+    throw err;
+  }
+  const { project, result } = loaded;
   const sink = progressSink(opts.quiet ? { ...global, progress: "quiet" } : global);
   const dryRun = global.dryRun === true || opts.dryRun === true;
 
@@ -113,9 +122,10 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
  * The engine's first round trips started before the project loads, so they overlap it: the API
  * version always, the stack's lists too when its name is already known (`-p`, or the shell's
  * COMPOSE_PROJECT_NAME, which nothing in the files overrides). Reads only; when the files turn
- * out invalid their errors are reported as before and the answers are dropped. Not over ssh
- * (that would spawn a process before the files are checked), and not when the endpoint itself
- * is wrong: connectSwarm reports that at its usual place.
+ * out invalid their errors are reported as before, the answers are dropped and the process ends
+ * without waiting for them. Only on a unix socket (TCP may wait on a remote host, ssh would
+ * spawn a process before the files are checked), and not when the endpoint itself is wrong:
+ * connectSwarm reports that at its usual place.
  */
 function engineEarly(global: GlobalOptions): { engine: DockerSwarmEngine; namespace?: string; lists?: StackLists } | undefined {
   let engine: DockerSwarmEngine;
