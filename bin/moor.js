@@ -19,11 +19,10 @@ if (deferredCa && process.env.NODE_EXTRA_CA_CERTS === undefined) {
   globalThis[Symbol.for("moor.deferredExtraCaCerts")] = deferredCa;
 }
 
-// `moor --version` answers before any module loads: it is typed often and must feel instant.
-
 /** Set by loadBundle when the build asks for a code cache (MOOR_CODE_CACHE_OUT). */
 let writeCodeCache;
 
+// `moor --version` answers before any module loads: it is typed often and must feel instant.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   process.stdout.write(`moor version v${createRequire(import.meta.url)("../package.json").version}\n`);
@@ -36,9 +35,9 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
 }
 
 /**
- * The command is done and said so (main.ts's mayEndAtOnce): end the process now rather than when
- * node's event loop runs dry, which first finishes the garbage collection under way (10–20 ms
- * after a 500-service `moor config`). Not while something still waits for the loop to empty
+ * The command is done and said so (mayEndAtOnce, src/cli/ending.ts): end the process now rather
+ * than when node's event loop runs dry, which first finishes the garbage collection under way
+ * (10–20 ms after a 500-service `moor config`). Not while something still waits for the loop to empty
  * ('beforeExit'); queued output goes out first, and 'exit' handlers run.
  */
 async function endNow() {
