@@ -26,12 +26,17 @@ export async function loadOrThrow(global: GlobalOptions, extra: Partial<LoadOpti
   return { project: result.project, result };
 }
 
+/** The name given before any file is read (`-p`, else the shell's COMPOSE_PROJECT_NAME), which no file overrides. */
+export function explicitProjectName(global: GlobalOptions): string | undefined {
+  return global.projectName ?? process.env.COMPOSE_PROJECT_NAME;
+}
+
 /**
  * The project name for commands that work from labels alone (`down`, `ps`, `logs` with `-p` and
  * no compose file): the loaded project when there is a file, else `-p`/COMPOSE_PROJECT_NAME.
  */
 export async function loadOrName(global: GlobalOptions): Promise<{ name: string; loaded?: LoadedProject }> {
-  const explicit = global.projectName ?? process.env.COMPOSE_PROJECT_NAME;
+  const explicit = explicitProjectName(global);
   if (explicit && !global.file) {
     const probe = loadProject(loadOptionsFrom(global));
     if (probe.configFiles.length === 0 || probe.diagnostics.some((d) => d.code === "discover.not-found")) return { name: explicit };

@@ -17,7 +17,7 @@ import { UserError } from "../errors.js";
 import { readDockerConfig, registryAuthFor, registryOf } from "../registry-auth.js";
 import type { GlobalOptions } from "../global-options.js";
 import { progressSink } from "../progress.js";
-import { connectEngine, loadOrThrow, parallelism } from "../project-context.js";
+import { connectEngine, explicitProjectName, loadOrThrow, parallelism } from "../project-context.js";
 
 export interface DeployOptions {
   prune?: boolean;
@@ -32,7 +32,7 @@ export interface DeployOptions {
 }
 
 /** Connects the Swarm port to the engine the environment names. */
-export function connectSwarm(): SwarmEngine {
+export function connectSwarm(): DockerSwarmEngine {
   return connectDockerSwarmEngine({ env: process.env });
 }
 
@@ -66,15 +66,11 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
   const timeout = opts.waitTimeout === undefined ? undefined : Number(opts.waitTimeout);
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new UserError(`invalid --wait-timeout ${JSON.stringify(opts.waitTimeout)}`, "give a number of seconds");
   const early = engineEarly(global);
-  let loaded: Awaited<ReturnType<typeof loadOrThrow>>;
-  try {
-    loaded = await loadOrThrow(global, { services });
-  } catch (err) {
+  const { project, result } = await loadOrThrow(global, { services }).catch((err: unknown) => {
     // Nothing was done; the early reads must not hold the exit (a busy or hung engine).
     if (early) endAtOnce();
     throw err;
-  }
-  const { project, result } = loaded;
+  });
   const sink = progressSink(opts.quiet ? { ...global, progress: "quiet" } : global);
   const dryRun = global.dryRun === true || opts.dryRun === true;
 
@@ -130,12 +126,12 @@ export async function deployCommand(global: GlobalOptions, services: string[], o
 function engineEarly(global: GlobalOptions): { engine: DockerSwarmEngine; namespace?: string; lists?: StackLists } | undefined {
   let engine: DockerSwarmEngine;
   try {
-    engine = connectDockerSwarmEngine({ env: process.env });
+    engine = connectSwarm();
   } catch {
     return undefined;
   }
   if (!engine.local) return undefined;
-  const namespace = global.projectName ?? process.env.COMPOSE_PROJECT_NAME;
+  const namespace = explicitProjectName(global);
   if (!namespace) {
     engine.warmUp();
     return { engine };
